@@ -1,0 +1,242 @@
+"""Who may see what: the one place where need-to-know is decided.
+
+Every selector and access function starts from `scope_of(user)`; no view, API route or command
+filters by hand. The rules (DESIGN.md):
+
+- admin: the whole installation;
+- organizer: everything in the chapters they organize;
+- convener: their networks in full; the networks those seeded (descendants) in aggregate with
+  their conveners, never their members;
+- member: themselves, and the names of the people in their own networks;
+- anonymous: nothing but public sign-up and event pages.
+
+Discreet people are listed to organizers only (and to themselves).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from netweave.people.models import Person
+
+_CACHE_ATTR = "_netweave_scope"
+
+
+@dataclass
+class Scope:
+    user: Any
+    is_admin: bool = False
+    organizer_chapters: frozenset[int] = frozenset()
+    person: Person | None = None
+    member_networks: frozenset[int] = frozenset()
+    convened_networks: frozenset[int] = frozenset()
+    # (low, high) path bounds of convened networks: their descendants lie strictly inside.
+    convened_bounds: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    # --- roles -------------------------------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(self.user is not None and self.user.is_authenticated)
+
+    @property
+    def role(self) -> str:
+        """The highest role, for dashboards and menus; access itself is decided row by row."""
+        if self.is_admin:
+            return "admin"
+        if self.organizer_chapters:
+            return "organizer"
+        if self.convened_networks:
+            return "convener"
+        if self.person is not None:
+            return "member"
+        return "anonymous"
+
+    def organizes(self, chapter_id: int | None) -> bool:
+        return self.is_admin or (chapter_id is not None and chapter_id in self.organizer_chapters)
+
+    def chapter_ids(self) -> Q:
+        """Chapters whose whole contents this user may see."""
+        return Q() if self.is_admin else Q(id__in=self.organizer_chapters)
+
+    @property
+    def home_chapter_id(self) -> int | None:
+        if self.person is not None:
+            return self.person.chapter_id
+        return min(self.organizer_chapters) if self.organizer_chapters else None
+
+    # --- row filters -------------------------------------------------------------------------
+    def _descendant_q(self, prefix: str = "") -> Q:
+        q = Q(pk__in=[])
+        for low, high in self.convened_bounds:
+            q |= Q(**{f"{prefix}path__gt": low, f"{prefix}path__lt": high})
+        return q
+
+    def networks_q(self) -> Q:
+        """Networks the user may see at all (descendants only in aggregate)."""
+        if self.is_admin:
+            return Q()
+        return (
+            Q(chapter_id__in=self.organizer_chapters)
+            | Q(id__in=self.member_networks)
+            | self._descendant_q()
+        )
+
+    def network_detail_q(self) -> Q:
+        """Networks whose members, tasks and events the user may see."""
+        if self.is_admin:
+            return Q()
+        return Q(chapter_id__in=self.organizer_chapters) | Q(id__in=self.member_networks)
+
+    def people_q(self) -> Q:
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            from netweave.networks.models import Membership, Network
+
+            current = Membership.objects.filter(left_on__isnull=True)
+            fellow_members = current.filter(network_id__in=self.member_networks)
+            seeded_conveners = current.filter(
+                role=Membership.Role.CONVENER,
+                network_id__in=Network.objects.filter(self._descendant_q()).values("id"),
+            )
+            q |= Q(id=self.person.id)
+            q |= Q(discreet=False) & (
+                Q(id__in=fellow_members.values("person_id"))
+                | Q(id__in=seeded_conveners.values("person_id"))
+            )
+        return q
+
+    def tasks_q(self) -> Q:
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            from netweave.networks.models import Membership
+
+            q |= Q(person_id=self.person.id) | Q(network_id__in=self.member_networks)
+            # Conveners coach their members, so they see the tasks given to them.
+            members_of_convened = Membership.objects.filter(
+                network_id__in=self.convened_networks, left_on__isnull=True
+            ).values("person_id")
+            q |= Q(person_id__in=members_of_convened)
+        return q
+
+    def events_q(self) -> Q:
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            from netweave.events.models import Attendance
+
+            q |= Q(host_network_id__in=self.member_networks)
+            q |= Q(id__in=Attendance.objects.filter(person=self.person).values("event_id"))
+            q |= Q(is_public=True, chapter_id=self.person.chapter_id)
+        return q
+
+    def outreach_q(self) -> Q:
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            from netweave.outreach.models import OutreachSession
+
+            took_part = OutreachSession.participants.through.objects.filter(
+                person_id=self.person.id
+            ).values("outreachsession_id")
+            q |= Q(id__in=took_part) | Q(network_id__in=self.member_networks)
+        return q
+
+    def codes_q(self) -> Q:
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            q |= Q(person_id=self.person.id) | Q(network_id__in=self.convened_networks)
+        return q
+
+    # --- write rules -------------------------------------------------------------------------
+    def convenes(self, network_id: int) -> bool:
+        return network_id in self.convened_networks
+
+    def may_run_network(self, network: Any) -> bool:
+        """Add members, assign tasks, edit: the network's conveners and the chapter's organizers."""
+        return self.organizes(network.chapter_id) or self.convenes(network.id)
+
+
+ANONYMOUS = Scope(user=None)
+
+
+def scope_of(user: Any) -> Scope:
+    """The user's scope, computed once per user object (so once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    scope = _compute(user)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Call after a service changes the user's roles or memberships."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _compute(user: Any) -> Scope:
+    from netweave.core.models import ChapterRole
+    from netweave.networks.models import Membership, Network
+    from netweave.people.models import Person
+
+    if not user.is_active:
+        return ANONYMOUS
+    chapters = frozenset(
+        ChapterRole.objects.filter(user=user, role=ChapterRole.Role.ORGANIZER).values_list(
+            "chapter_id", flat=True
+        )
+    )
+    person = Person.objects.filter(user=user).first()
+    member: set[int] = set()
+    convened: set[int] = set()
+    bounds: list[tuple[str, str]] = []
+    if person is not None:
+        rows = Membership.objects.filter(person=person, left_on__isnull=True).values_list(
+            "network_id", "role", "network__path"
+        )
+        for network_id, role, path in rows:
+            member.add(network_id)
+            if role == Membership.Role.CONVENER:
+                convened.add(network_id)
+                if path:
+                    bounds.append(Network(path=path).descendant_bounds())
+    return Scope(
+        user=user,
+        is_admin=bool(user.is_superuser),
+        organizer_chapters=chapters,
+        person=person,
+        member_networks=frozenset(member),
+        convened_networks=frozenset(convened),
+        convened_bounds=tuple(bounds),
+    )
+
+
+def may_read_contacts(scope: Scope, person: Any) -> bool:
+    """Organizers, the person themselves, and the conveners of a network the person is in
+    (never for a discreet person: only organizers reach them, by their chosen channel)."""
+    if scope.organizes(person.chapter_id):
+        return True
+    if scope.person is not None and scope.person.id == person.id:
+        return True
+    if person.discreet or not scope.convened_networks:
+        return False
+    from netweave.networks.models import Membership
+
+    return Membership.objects.filter(
+        person=person, network_id__in=scope.convened_networks, left_on__isnull=True
+    ).exists()
