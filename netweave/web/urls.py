@@ -1,1 +1,23 @@
-urlpatterns: list = []
+"""Every page's URL. Each view module owns its own `urlpatterns`; this file only joins them."""
+
+from netweave.web.views import (
+    accounts,
+    dashboard,
+    events,
+    networks,
+    outreach,
+    people,
+    public,
+    work,
+)
+
+urlpatterns = [
+    *accounts.urlpatterns,
+    *dashboard.urlpatterns,
+    *people.urlpatterns,
+    *networks.urlpatterns,
+    *work.urlpatterns,
+    *events.urlpatterns,
+    *outreach.urlpatterns,
+    *public.urlpatterns,
+]

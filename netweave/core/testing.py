@@ -1,0 +1,116 @@
+"""Shared test helpers: a small chapter with one person for each role.
+
+alice   organizer of Riverside
+bob     member of Riverside's "Eastside distribution" network
+carol   convener of "Eastside distribution"
+dave    convener of "Campus discussion", another Riverside network
+erin    a Riverside contact who never logged in (no account)
+charlie organizer of another chapter, Hilltop: the outsider
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from netweave.core.models import Chapter, ChapterRole, Place
+from netweave.core.scope import forget_scope
+from netweave.networks.models import Membership, Network, NetworkKind
+from netweave.people.models import Person
+from netweave.work.models import Playbook
+
+PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def make_user(username: str, **extra: Any) -> Any:
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+def make_person(chapter: Chapter, name: str, *, user: Any = None, **fields: Any) -> Person:
+    return Person.objects.create(chapter=chapter, display_name=name, user=user, **fields)
+
+
+def make_network(
+    chapter: Chapter, name: str, *, parent: Network | None = None, kind_slug: str = "distribution",
+    status: str = Network.Status.ACTIVE, **fields: Any,
+) -> Network:
+    """A network with a correct lineage path, without going through a service."""
+    kind = NetworkKind.objects.get(chapter__isnull=True, slug=kind_slug)
+    network = Network.objects.create(chapter=chapter, name=name, kind=kind, seeded_from=parent,
+                                     status=status, **fields)
+    network.path = (parent.path if parent else "") + Network.segment(network.id)
+    network.generation = parent.generation + 1 if parent else 1
+    network.save(update_fields=["path", "generation"])
+    return network
+
+
+def join(network: Network, person: Person, role: str = Membership.Role.MEMBER) -> Membership:
+    membership = Membership.objects.create(network=network, person=person, role=role)
+    forget_scope(person.user)
+    return membership
+
+
+@dataclass
+class World:
+    chapter: Chapter
+    other_chapter: Chapter
+    place: Place
+    admin: Any
+    alice: Any
+    bob: Any
+    carol: Any
+    dave: Any
+    charlie: Any
+    alice_person: Person
+    bob_person: Person
+    carol_person: Person
+    dave_person: Person
+    erin: Person
+    hilltop_person: Person
+    network: Network
+    other_network: Network
+    hilltop_network: Network
+    playbook: Playbook
+
+    def user(self, role: str) -> Any:
+        return {
+            "admin": self.admin, "organizer": self.alice, "member": self.bob,
+            "convener": self.carol, "other_convener": self.dave, "outsider": self.charlie,
+            "anonymous": None,
+        }[role]
+
+
+def build_world() -> World:
+    riverside = Chapter.objects.create(name="Riverside", slug="riverside")
+    hilltop = Chapter.objects.create(name="Hilltop", slug="hilltop")
+    place = Place.objects.create(chapter=riverside, name="Eastside", kind=Place.Kind.NEIGHBOURHOOD,
+                                 is_target=True, target_networks=3)
+    admin = get_user_model().objects.create_superuser("admin", password=PASSWORD)
+    alice, bob, carol, dave, charlie = (
+        make_user(n) for n in ("alice", "bob", "carol", "dave", "charlie")
+    )
+    ChapterRole.objects.create(user=alice, chapter=riverside)
+    ChapterRole.objects.create(user=charlie, chapter=hilltop)
+    alice_p = make_person(riverside, "Alice", user=alice)
+    bob_p = make_person(riverside, "Bob", user=bob, place=place)
+    carol_p = make_person(riverside, "Carol", user=carol, place=place)
+    dave_p = make_person(riverside, "Dave", user=dave)
+    erin = make_person(riverside, "Erin", place=place)
+    hill_p = make_person(hilltop, "Hank")
+    network = make_network(riverside, "Eastside distribution", place=place)
+    other = make_network(riverside, "Campus discussion", kind_slug="discussion")
+    hill_net = make_network(hilltop, "Hilltop tables", kind_slug="school_table")
+    join(network, carol_p, Membership.Role.CONVENER)
+    join(network, bob_p)
+    join(other, dave_p, Membership.Role.CONVENER)
+    join(hill_net, hill_p, Membership.Role.CONVENER)
+    playbook = Playbook.objects.filter(chapter__isnull=True).order_by("id").first()
+    assert playbook is not None, "the starter catalog migration did not run"
+    return World(
+        chapter=riverside, other_chapter=hilltop, place=place, admin=admin, alice=alice, bob=bob,
+        carol=carol, dave=dave, charlie=charlie, alice_person=alice_p, bob_person=bob_p,
+        carol_person=carol_p, dave_person=dave_p, erin=erin, hilltop_person=hill_p,
+        network=network, other_network=other, hilltop_network=hill_net, playbook=playbook,
+    )

@@ -1,0 +1,16 @@
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from netweave.work.catalog import sync
+
+    sync(apps.get_model("networks", "NetworkKind"), apps.get_model("work", "Playbook"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("work", "0001_initial"),
+        ("networks", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
