@@ -1,0 +1,7 @@
+from django.urls import path
+
+from netweave.web.views._stub import stub
+
+urlpatterns = [
+    path("people/", stub, name="people"),
+]

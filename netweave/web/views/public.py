@@ -1,0 +1,6 @@
+from django.urls import path
+
+from netweave.web.views._stub import stub
+
+urlpatterns = [
+]
