@@ -19,6 +19,7 @@ from netweave.core.models import Chapter, ChapterRole, Place
 from netweave.core.scope import forget_scope
 from netweave.networks.models import Membership, Network, NetworkKind
 from netweave.people.models import Person
+from netweave.work.catalog import sync
 from netweave.work.models import Playbook
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
@@ -83,6 +84,8 @@ class World:
 
 
 def build_world() -> World:
+    # Transactional tests (the browser tests) truncate tables, catalog included: put it back.
+    sync(NetworkKind, Playbook)
     riverside = Chapter.objects.create(name="Riverside", slug="riverside")
     hilltop = Chapter.objects.create(name="Hilltop", slug="hilltop")
     place = Place.objects.create(chapter=riverside, name="Eastside", kind=Place.Kind.NEIGHBOURHOOD,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -25,7 +26,7 @@ def events_for(actor: Any, *, upcoming: bool | None = None, network: Any = None,
         qs = qs.filter(chapter_id=chapter_id)
     now = timezone.now()
     if upcoming is True:
-        qs = qs.filter(starts_at__gte=now - timezone.timedelta(hours=6)).order_by("starts_at")
+        qs = qs.filter(starts_at__gte=now - timedelta(hours=6)).order_by("starts_at")
     elif upcoming is False:
         qs = qs.filter(starts_at__lt=now).order_by("-starts_at")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +62,7 @@ def hidden_member_count(actor: Any, network: Network, shown: int) -> int:
     return max(total - shown, 0)
 
 
-def conveners_of(networks: list[Network]) -> dict[int, list[str]]:
+def conveners_of(networks: Sequence[Network]) -> dict[int, list[str]]:
     """Names of the (non-discreet) conveners of each network: what a coach may see."""
     out: dict[int, list[str]] = {n.id: [] for n in networks}
     rows = Membership.objects.filter(

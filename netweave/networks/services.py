@@ -134,11 +134,14 @@ def _join(actor: Any, network: Network, person: Person, role: str, when: date) -
                                   FollowUp.FIRST_TASK):
         Person.objects.filter(pk=person.pk).update(followup_status=FollowUp.IN_NETWORK)
         person.followup_status = FollowUp.IN_NETWORK
-    if network.status == Network.Status.FORMING and role == Membership.Role.MEMBER:
-        # A network with a convener and a member is doing work together: it is active.
-        if network.memberships.filter(left_on__isnull=True).count() >= 2:
-            Network.objects.filter(pk=network.pk).update(status=Network.Status.ACTIVE)
-            network.status = Network.Status.ACTIVE
+    # A forming network with a convener and a member is doing work together: it is active.
+    if (
+        network.status == Network.Status.FORMING
+        and role == Membership.Role.MEMBER
+        and network.memberships.filter(left_on__isnull=True).count() >= 2
+    ):
+        Network.objects.filter(pk=network.pk).update(status=Network.Status.ACTIVE)
+        network.status = Network.Status.ACTIVE
     return membership
 
 

@@ -45,7 +45,7 @@ class OutreachSession(PublicIdModel):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        where = self.location or (self.place.name if self.place_id else "")
+        where = self.location or (self.place.name if self.place is not None else "")
         return f"{where} {self.started_at:%Y-%m-%d}".strip()
 
 

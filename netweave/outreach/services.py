@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,7 +42,7 @@ def outreach_log(
         errors["location"] = _("Say where it happened.")
     if place is not None and place.chapter_id != chapter.id:
         errors["place"] = _("That place belongs to another chapter.")
-    if started_at > timezone.now() + timezone.timedelta(hours=1):
+    if started_at > timezone.now() + timedelta(hours=1):
         errors["started_at"] = _("Log outreach after it happened.")
     if not 1 <= minutes <= 24 * 60:
         errors["minutes"] = _("Minutes must be between 1 and 1440.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -50,7 +51,7 @@ def followups_due_for(actor: Any, *, limit: int = 20) -> QuerySet[Person]:
 
 
 def new_signups_for(actor: Any, *, days: int = 14, limit: int = 20) -> QuerySet[Person]:
-    since = timezone.now() - timezone.timedelta(days=days)
+    since = timezone.now() - timedelta(days=days)
     return (
         Person.objects.filter(scope_of(actor).people_q(), joined_at__gte=since)
         .exclude(source="recorded")
