@@ -152,6 +152,8 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# SQLite cannot create its folder, and WhiteNoise warns about a missing STATIC_ROOT.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from npm (package.json + lockfile); only the built files are served.
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")] if (

@@ -95,6 +95,9 @@ class Scope:
         if self.is_admin:
             return Q()
         q = Q(chapter_id__in=self.organizer_chapters)
+        if self.is_authenticated:
+            # Whoever follows someone up must be able to open their page.
+            q |= Q(followup_owner_id=self.user.id)
         if self.person is not None:
             from netweave.networks.models import Membership, Network
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import Http404
 
 from netweave.core.access import get_in_scope, require
+from netweave.core.models import Chapter
 from netweave.core.scope import scope_of
 from netweave.events.models import Event
 from netweave.events.services import may_run_event
@@ -28,3 +29,13 @@ def access_public_event(public_id: str) -> Event:
     if event is None:
         raise Http404
     return event
+
+
+def access_event_chapters(actor: Any) -> list[Chapter]:
+    """Chapters the actor may create events in (organizers; conveners for their network's
+    chapter); 403 for a member, who may not create events."""
+    from netweave.events.selectors import event_chapters_for
+
+    chapters = list(event_chapters_for(actor))
+    require(bool(chapters))
+    return chapters

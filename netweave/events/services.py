@@ -73,6 +73,9 @@ def event_update(*, actor: Any, event: Event, **values: Any) -> Event:
     require(may_run_event(actor, event))
     values = {k: v for k, v in values.items() if k in EVENT_FIELDS}
     merged = {f: getattr(event, f) for f in EVENT_FIELDS} | values
+    # A convener may only hand the event to a network they also convene (or keep it): the
+    # same rule as for creating it, so nobody moves an event onto someone else's network.
+    require(_may_create(actor, event.chapter, merged.get("host_network")))
     merged = _check(event.chapter, merged)
     for key, value in merged.items():
         setattr(event, key, value)
@@ -137,3 +140,40 @@ def attendance_check_in(*, actor: Any, event: Event, person: Person,
         refresh_stage(person)
     return attendance
 
+
+def rsvp_mine(*, actor: Any, event: Event, rsvp: str) -> Attendance:
+    """A signed-in person answers for themselves (an account without a person cannot)."""
+    person = scope_of(actor).person
+    require(person is not None)
+    return rsvp_set(event=event, person=person, rsvp=rsvp, actor=actor)
+
+
+@transaction.atomic
+def rsvp_public(*, event: Event, rsvp: str, **signup: Any) -> Attendance:
+    """Someone answers on the public page of an event, with no account.
+
+    They are signed up through the event's code (or recognised if already known), so they are
+    credited to the event; an RSVP is not arriving, so they are not counted as having come.
+    """
+    from netweave.people.services import person_signup
+
+    if rsvp not in {Attendance.Rsvp.YES, Attendance.Rsvp.MAYBE, Attendance.Rsvp.NO}:
+        raise ValidationError({"rsvp": _("Choose going, maybe or not going.")})
+    person, created = person_signup(code=_event_code(event), arrived=False, **signup)
+    attendance = rsvp_set(event=event, person=person, rsvp=rsvp)
+    if created and not attendance.met_here:
+        attendance.met_here = True
+        attendance.save(update_fields=["met_here"])
+    return attendance
+
+
+def _event_code(event: Event) -> ReferralCode:
+    """The event's sign-up code; events made before codes existed get one now."""
+    code = (
+        event.codes.select_related("chapter", "person", "network", "event", "outreach")
+        .order_by("-active", "id").first()
+    )
+    if code is None:
+        code = ReferralCode.objects.create(chapter=event.chapter, event=event,
+                                           label=event.title[:120])
+    return code

@@ -149,9 +149,163 @@ def seeded_summary(actor: Any, network: Network) -> list[dict[str, Any]]:
         Network.objects.filter(scope_of(actor).networks_q(), id__in=[c.id for c in children])
         .values_list("id", flat=True)
     )
-    conveners = conveners_of(children)
+    # Only the names the viewer may know: a coach sees the conveners of what their network
+    # seeded, a plain member of the parent does not (people_q decides, as everywhere).
+    conveners = visible_conveners_of(actor, children)
     return [
         {"network": c, "visible": c.id in visible, "conveners": conveners[c.id],
          "member_count": c.member_count}
         for c in children
     ]
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def visible_conveners_of(actor: Any, networks: Sequence[Network]) -> dict[int, list[str]]:
+    """Names of each network's current conveners, limited to people the actor may see."""
+    from netweave.people.models import Person
+
+    out: dict[int, list[str]] = {n.id: [] for n in networks}
+    rows = Membership.objects.filter(
+        network__in=networks, role=Membership.Role.CONVENER, left_on__isnull=True,
+        person__in=Person.objects.filter(scope_of(actor).people_q()),
+    ).order_by("person__display_name").values_list("network_id", "person__display_name")
+    for network_id, name in rows:
+        out[network_id].append(name)
+    return out
+
+
+def ancestors_for(actor: Any, network: Network) -> list[LineageNode]:
+    """The chain from the stream's root down to this network's parent, root first. Ancestors
+    the actor may not see keep their generation but lose their name."""
+    ids = ancestor_ids(network)
+    if not ids:
+        return []
+    scope = scope_of(actor)
+    rows = Network.objects.filter(id__in=ids).select_related("kind").order_by("generation")
+    visible = set(
+        Network.objects.filter(scope.networks_q(), id__in=ids).values_list("id", flat=True)
+    )
+    return [
+        LineageNode(
+            id=row.id, generation=row.generation, status=row.status, visible=row.id in visible,
+            name=row.name if row.id in visible else "",
+            public_id=row.public_id if row.id in visible else "",
+            kind=str(row.kind) if row.id in visible else "",
+        )
+        for row in rows
+    ]
+
+
+def links_of(actor: Any, network: Network) -> list[dict[str, Any]]:
+    """Networks this one coordinates with; names only of those the actor may see."""
+    from netweave.networks.models import NetworkLink
+
+    links = NetworkLink.objects.filter(Q(from_network=network) | Q(to_network=network))
+    pairs = list(links.values_list("from_network_id", "to_network_id", "note"))
+    other_ids = [b if a == network.id else a for a, b, _note in pairs]
+    others = Network.objects.filter(id__in=other_ids).in_bulk()
+    visible = set(
+        Network.objects.filter(scope_of(actor).networks_q(), id__in=other_ids)
+        .values_list("id", flat=True)
+    )
+    return [
+        {"network": others[other_id], "visible": other_id in visible, "note": note}
+        for other_id, (_a, _b, note) in zip(other_ids, pairs, strict=True)
+    ]
+
+
+@dataclass
+class NetworkOverview:
+    """Everything the network page shows. `full` is False for those who see the network only
+    in aggregate (conveners of an ancestor): then members, tasks, events and links stay empty."""
+
+    network: Network
+    full: bool
+    may_run: bool
+    may_seed: bool
+    my_membership: Membership | None
+    member_count: int
+    conveners: list[str]
+    seeded: list[dict[str, Any]]
+    ancestors: list[LineageNode]
+    descendant_count: int
+    members: list[Membership] = field(default_factory=list)
+    hidden_members: int = 0
+    open_tasks: list[Any] = field(default_factory=list)
+    recent_tasks: list[Any] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def parent(self) -> LineageNode | None:
+        return self.ancestors[-1] if self.ancestors else None
+
+
+def network_overview(actor: Any, network: Network, *, limit: int = 10) -> NetworkOverview:
+    """The network page, for a network `access_network` already let the actor see."""
+    from netweave.events.selectors import events_for
+    from netweave.networks.access import sees_members
+    from netweave.work.selectors import OPEN, tasks_for
+
+    scope = scope_of(actor)
+    full = sees_members(actor, network)
+    mine = None
+    if scope.person is not None and network.id in scope.member_networks:
+        mine = network.memberships.filter(person=scope.person, left_on__isnull=True).first()
+    overview = NetworkOverview(
+        network=network, full=full, may_run=scope.may_run_network(network),
+        may_seed=full and network.status != Network.Status.DISSOLVED, my_membership=mine,
+        member_count=network.memberships.filter(left_on__isnull=True).count(),
+        conveners=visible_conveners_of(actor, [network])[network.id],
+        seeded=seeded_summary(actor, network), ancestors=ancestors_for(actor, network),
+        descendant_count=descendants(network).count(),
+    )
+    if not full:
+        return overview
+    overview.members = members_of(actor, network)
+    overview.hidden_members = max(overview.member_count - len(overview.members), 0)
+    tasks = tasks_for(actor, network=network)
+    overview.open_tasks = list(tasks.filter(status__in=OPEN)[:limit])
+    overview.recent_tasks = list(
+        tasks.exclude(status__in=OPEN).order_by("-reported_at", "-offered_at")[:limit]
+    )
+    overview.events = list(events_for(actor, network=network)[:limit])
+    overview.links = links_of(actor, network)
+    return overview
+
+
+def current_membership(actor: Any, network: Network, person_public_id: str) -> Membership | None:
+    """A current membership of `network`, found only among the members the actor may see."""
+    from netweave.networks.access import sees_members
+
+    if not sees_members(actor, network):
+        return None
+    for membership in members_of(actor, network):
+        if membership.person.public_id == person_public_id:
+            return membership
+    return None
+
+
+def chapter_to_organize(actor: Any, public_id: str = "") -> Any:
+    """The chapter in which the actor starts a network: the one asked for, else their first.
+
+    Only organizers (and admins) start generation-1 networks: others get PermissionDenied, and a
+    chapter they do not organize is not found.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from netweave.core.selectors import organized_chapters_for
+
+    chapters = organized_chapters_for(actor).order_by("id")
+    first = chapters.first()
+    if first is None:
+        raise PermissionDenied
+    if not public_id:
+        return first
+    chapter = chapters.filter(public_id=public_id).first()
+    if chapter is None:
+        raise Http404
+    return chapter

@@ -42,6 +42,8 @@ def outreach_log(
         errors["location"] = _("Say where it happened.")
     if place is not None and place.chapter_id != chapter.id:
         errors["place"] = _("That place belongs to another chapter.")
+    if network is not None and network.chapter_id != chapter.id:
+        errors["network"] = _("That network belongs to another chapter.")
     if started_at > timezone.now() + timedelta(hours=1):
         errors["started_at"] = _("Log outreach after it happened.")
     if not 1 <= minutes <= 24 * 60:
@@ -79,12 +81,7 @@ def code_create(
     network: Network | None = None,
 ) -> ReferralCode:
     """A referral code for a person (their personal link), a network, or the whole chapter."""
-    scope = scope_of(actor)
-    is_self = person is not None and scope.person is not None and scope.person.id == person.id
-    allowed = scope.organizes(chapter.id) or is_self or (
-        network is not None and scope.convenes(network.id)
-    )
-    require(allowed)
+    require(_may_make_code(actor, chapter, person=person, network=network))
     if person is not None and network is not None:
         raise ValidationError(_("A code belongs to a person or a network, not both."))
     for owner in (person, network):
@@ -98,8 +95,19 @@ def code_create(
     return code
 
 
+def _may_make_code(actor: Any, chapter: Chapter, *, person: Person | None = None,
+                   network: Network | None = None) -> bool:
+    scope = scope_of(actor)
+    is_self = person is not None and scope.person is not None and scope.person.id == person.id
+    return scope.organizes(chapter.id) or is_self or (
+        network is not None and scope.convenes(network.id)
+    )
+
+
 def code_for_person(*, actor: Any, person: Person) -> ReferralCode:
     """A person's personal code, made the first time they ask for it."""
+    # Checked before looking up an existing code too, so nobody learns another person's code.
+    require(_may_make_code(actor, person.chapter, person=person))
     existing = person.codes.filter(active=True).first()
     if existing is not None:
         return existing
@@ -107,7 +115,17 @@ def code_for_person(*, actor: Any, person: Person) -> ReferralCode:
 
 
 def code_for_network(*, actor: Any, network: Network) -> ReferralCode:
+    require(_may_make_code(actor, network.chapter, network=network))
     existing = network.codes.filter(active=True).first()
     if existing is not None:
         return existing
     return code_create(actor=actor, chapter=network.chapter, network=network)
+
+
+def code_mine(*, actor: Any, network: Network | None = None) -> ReferralCode:
+    """The code the actor hands out: their own, or (for a convener) their network's."""
+    if network is not None:
+        return code_for_network(actor=actor, network=network)
+    person = scope_of(actor).person
+    require(person is not None, _("Only people in a chapter have a personal code."))
+    return code_for_person(actor=actor, person=person)

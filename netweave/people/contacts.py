@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -74,6 +76,38 @@ def channel_add(*, person: Person, kind: str, value: str, preferred: bool = Fals
         person=person, kind=kind, lookup_hash=digest,
         defaults={"value": clean, "preferred": preferred},
     )
+
+
+@dataclass(frozen=True)
+class NewChannel:
+    """A channel to store in bulk (`channels_bulk_add`)."""
+
+    person: Person
+    kind: str
+    value: str
+    preferred: bool = False
+    consented_at: datetime | None = None
+
+
+def channels_bulk_add(rows: Iterable[NewChannel]) -> int:
+    """Store many channels in one insert (imports, the demo), with `channel_add`'s checks.
+
+    The people must already be saved. A channel a person already has is skipped, as
+    `channel_add` does. Returns how many rows were offered to the database.
+    """
+    seen: set[tuple[int, str, str]] = set()
+    channels = []
+    for row in rows:
+        clean = normalise(row.kind, row.value)
+        digest = lookup_hash(row.kind, clean)
+        if (row.person.pk, row.kind, digest) in seen:
+            continue
+        seen.add((row.person.pk, row.kind, digest))
+        extra = {"consented_at": row.consented_at} if row.consented_at else {}
+        channels.append(ContactChannel(person=row.person, kind=row.kind, value=clean,
+                                       lookup_hash=digest, preferred=row.preferred, **extra))
+    ContactChannel.objects.bulk_create(channels, batch_size=1000, ignore_conflicts=True)
+    return len(channels)
 
 
 def people_matching(*, chapter_id: int, kind: str, value: str) -> list[int]:

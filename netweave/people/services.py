@@ -123,12 +123,13 @@ def find_duplicate(*, chapter_id: int, email: str = "", phone: str = "") -> Pers
 def person_signup(
     *, code: Any, display_name: str, email: str = "", phone: str = "", phone_kind: str = "phone",
     contact_ok: bool = True, place: Place | None = None, language: str = "",
-    hours_per_week: float | None = None, discreet: bool = False,
+    hours_per_week: float | None = None, discreet: bool = False, arrived: bool = True,
 ) -> tuple[Person, bool]:
     """A newcomer signs up through a referral code, with no account.
 
     Returns (person, created). Someone who signs up again with an email or phone already known
-    in the chapter is recognised and updated, never doubled.
+    in the chapter is recognised and updated, never doubled. `arrived=False` is for an RSVP
+    from an event's public page: signing up through the event's code, but not at the event.
     """
     name = (display_name or "").strip()
     if not name:
@@ -145,7 +146,8 @@ def person_signup(
         if not contact_ok and existing.followup_status != FollowUp.DO_NOT_CONTACT:
             existing.followup_status = FollowUp.DO_NOT_CONTACT
             existing.save(update_fields=["followup_status"])
-        _note_arrival(existing, code, first_time=False)
+        if arrived:
+            _note_arrival(existing, code, first_time=False)
         return existing, False
 
     owner_person = code.person
@@ -168,7 +170,8 @@ def person_signup(
         record(kind=Kind.BROUGHT_IN, chapter_id=chapter.id, person=owner_person,
                network=code.network, subject_person=person, data={"code": code.code})
         refresh_stage(owner_person)
-    _note_arrival(person, code, first_time=True)
+    if arrived:
+        _note_arrival(person, code, first_time=True)
     return person, True
 
 
@@ -302,3 +305,18 @@ def invite_accept(*, token: str, username: str, password: str) -> Any:
           target=invite.person.public_id)
     forget_scope(user)
     return user
+
+
+# --- Who may do what, for pages that offer the action (the services above still decide) -----
+
+
+def may_follow_up(scope: Any, person: Person) -> bool:
+    """The rule `followup_update` enforces: the chapter's organizers and the follow-up's owner."""
+    return scope.organizes(person.chapter_id) or (
+        scope.user is not None and person.followup_owner_id == scope.user.id
+    )
+
+
+def may_invite(scope: Any, person: Person) -> bool:
+    """The rule `invite_create` enforces: organizers, for someone who has no account yet."""
+    return scope.organizes(person.chapter_id) and not person.user_id

@@ -208,3 +208,13 @@ def playbook_create(
     )
     audit(actor=actor, action="playbook.create", chapter_id=chapter.id, target=slug)
     return playbook
+
+
+def may_assign(actor: Any, *, person: Person | None = None, network: Network | None = None) -> bool:
+    """Whether `task_assign` would let the actor give work to this person or network: lets a
+    page refuse (403) before showing a form whose submission would be refused anyway."""
+    scope = scope_of(actor)
+    return all(
+        _may_assign(scope, person=p, network=n)
+        for p, n in ((person, None), (None, network)) if (p or n) is not None
+    )

@@ -74,5 +74,5 @@ def login(page, username: str, password: str) -> None:  # noqa: ANN001
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
