@@ -189,6 +189,8 @@ def test_only_the_file_cli_set_up_counts_as_the_demo_database(db, monkeypatch, s
     settings.DATA_DIR = tmp_path
     monkeypatch.setitem(connections["default"].settings_dict, "NAME",
                         str(tmp_path / "demo.sqlite3"))
+    monkeypatch.setitem(connections["default"].settings_dict, "ENGINE",
+                        "django.db.backends.sqlite3")  # as cli.py sets it, whatever runs the suite
     assert demo_database() == Path(tmp_path / "demo.sqlite3").resolve()
     monkeypatch.delenv("NETWEAVE_DEMO")
     assert demo_database() is None  # a DATABASE_URL the user gave is never the demo's
