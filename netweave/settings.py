@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "netweave.work",
     "netweave.events",
     "netweave.outreach",
+    "netweave.metrics",
     "netweave.web",
 ]
 
