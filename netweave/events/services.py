@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +144,8 @@ def attendance_check_in(*, actor: Any, event: Event, person: Person,
 def rsvp_mine(*, actor: Any, event: Event, rsvp: str) -> Attendance:
     """A signed-in person answers for themselves (an account without a person cannot)."""
     person = scope_of(actor).person
-    require(person is not None)
+    if person is None:
+        raise PermissionDenied
     return rsvp_set(event=event, person=person, rsvp=rsvp, actor=actor)
 
 

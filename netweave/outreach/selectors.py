@@ -117,7 +117,7 @@ def invitation_for(code: ReferralCode) -> Invitation:
     """A friendly line for the sign-up page that names no one who must stay unseen: the code
     of a discreet person shows only the chapter."""
     chapter = code.chapter.name
-    if code.person_id and code.person.discreet:
+    if code.person is not None and code.person.discreet:
         return Invitation(kind="chapter", name=chapter, chapter=chapter)
     for kind in ("person", "network", "event", "outreach"):
         if getattr(code, f"{kind}_id"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,5 +127,6 @@ def code_mine(*, actor: Any, network: Network | None = None) -> ReferralCode:
     if network is not None:
         return code_for_network(actor=actor, network=network)
     person = scope_of(actor).person
-    require(person is not None, _("Only people in a chapter have a personal code."))
+    if person is None:
+        raise PermissionDenied(_("Only people in a chapter have a personal code."))
     return code_for_person(actor=actor, person=person)

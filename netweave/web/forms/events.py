@@ -11,6 +11,9 @@ from netweave.core.models import Chapter, Place
 from netweave.core.scope import scope_of
 from netweave.events.models import Attendance, Event
 from netweave.events.selectors import checkin_candidates, host_networks_for
+from netweave.networks.models import Network
+from netweave.people.models import Person
+from netweave.web.forms import model_field
 from netweave.web.views.base import StyledForm
 
 # What <input type="datetime-local"> sends and expects back (minutes, no seconds).
@@ -68,8 +71,8 @@ class EventForm(ChapterChoiceMixin, StyledForm):
                                    queryset=Place.objects.none(), empty_label=_("None"))
     location = forms.CharField(label=_("Where exactly"), max_length=200, required=False,
                                help_text=_("An address or a room. Shown on the public page."))
-    host_network = forms.ModelChoiceField(label=_("Host network"), required=False,
-                                          to_field_name="public_id", queryset=None)
+    host_network: forms.ModelChoiceField[Network] = forms.ModelChoiceField(
+        label=_("Host network"), required=False, to_field_name="public_id", queryset=None)
     is_public = forms.BooleanField(
         label=_("Public page: anyone with the link can see it and RSVP"), required=False,
         initial=True,
@@ -83,9 +86,9 @@ class EventForm(ChapterChoiceMixin, StyledForm):
             kwargs.setdefault("initial", {f: getattr(event, f) for f in self.service_fields()})
         super().__init__(*args, **kwargs)
         chapter_ids = [c.id for c in chapters]
-        self.fields["place"].queryset = Place.objects.filter(
+        model_field(self, "place").queryset = Place.objects.filter(
             chapter_id__in=chapter_ids).order_by("name")
-        hosts = self.fields["host_network"]
+        hosts = model_field(self, "host_network")
         hosts.queryset = host_networks_for(
             actor, chapter_ids, keep_id=event.host_network_id if event else None)
         if not any(scope_of(actor).organizes(cid) for cid in chapter_ids):
@@ -130,12 +133,12 @@ class CheckInSearchForm(StyledForm):
 class CheckInForm(forms.Form):
     """One person's check-in (or its undoing), from a button on the event page."""
 
-    person = forms.ModelChoiceField(queryset=None, to_field_name="public_id",
-                                    error_messages={"invalid_choice": _(
-                                        "That person cannot be checked in here.")})
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        queryset=None, to_field_name="public_id",
+        error_messages={"invalid_choice": _("That person cannot be checked in here.")})
     attended = forms.TypedChoiceField(choices=[("1", _("Came")), ("0", _("Did not come"))],
                                       coerce=lambda v: v == "1", initial="1")
 
     def __init__(self, *args: Any, actor: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = checkin_candidates(actor, event)
+        model_field(self, "person").queryset = checkin_candidates(actor, event)

@@ -6,7 +6,7 @@ accepts) a person, place or network the viewer may not see.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -19,20 +19,12 @@ from netweave.networks.models import Membership, Network, NetworkKind
 from netweave.networks.selectors import kinds_for, networks_for
 from netweave.people.models import Person
 from netweave.people.selectors import people_for
+from netweave.web.forms import choice_field, model_field
 from netweave.web.views.base import StyledForm
 
 # A select of thousands of names is too heavy for a phone on a slow link: the list shows this
 # many, the field still accepts anyone in its queryset, and a search narrows the list.
 CHOICES_SHOWN = 200
-
-
-def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """The form's field `name`, typed as the ModelChoiceField it is."""
-    return cast(forms.ModelChoiceField, form.fields[name])
-
-
-def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
-    return cast(forms.ChoiceField, form.fields[name])
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from netweave.core.models import Chapter, Place
 from netweave.core.scope import scope_of
+from netweave.networks.models import Network
 from netweave.outreach.selectors import (
     code_networks_for,
     outreach_networks_for,
     outreach_participants_for,
 )
 from netweave.outreach.services import COUNT_FIELDS
+from netweave.people.models import Person
+from netweave.web.forms import model_field
 from netweave.web.forms.events import ChapterChoiceMixin, datetime_local_field
 from netweave.web.views.base import StyledForm
 
@@ -37,10 +40,10 @@ class OutreachForm(ChapterChoiceMixin, StyledForm):
                                    queryset=Place.objects.none(), empty_label=_("None"))
     location = forms.CharField(label=_("Where exactly"), max_length=200, required=False,
                                help_text=_("A corner, a gate, a campus: a place or this."))
-    network = forms.ModelChoiceField(label=_("Network"), required=False,
-                                     to_field_name="public_id", queryset=None,
-                                     empty_label=_("None (on my own)"))
-    participants = forms.ModelMultipleChoiceField(
+    network: forms.ModelChoiceField[Network] = forms.ModelChoiceField(
+        label=_("Network"), required=False, to_field_name="public_id", queryset=None,
+        empty_label=_("None (on my own)"))
+    participants: forms.ModelMultipleChoiceField[Person] = forms.ModelMultipleChoiceField(
         label=_("Who took part"), required=False, to_field_name="public_id", queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("People with an account or in a network. Leave empty for just you."),
@@ -61,12 +64,13 @@ class OutreachForm(ChapterChoiceMixin, StyledForm):
         })
         super().__init__(*args, **kwargs)
         chapter_ids = [c.id for c in chapters]
-        self.fields["place"].queryset = Place.objects.filter(
+        model_field(self, "place").queryset = Place.objects.filter(
             chapter_id__in=chapter_ids).order_by("name")
-        self.fields["network"].queryset = outreach_networks_for(actor, chapter_ids)
-        people = self.fields["participants"]
-        people.queryset = outreach_participants_for(actor, chapter_ids)
-        if people.queryset.count() > CHECKBOX_LIMIT:
+        model_field(self, "network").queryset = outreach_networks_for(actor, chapter_ids)
+        people = model_field(self, "participants")
+        participants = outreach_participants_for(actor, chapter_ids)
+        people.queryset = participants
+        if participants.count() > CHECKBOX_LIMIT:
             people.widget = forms.SelectMultiple(attrs={"size": 8})
             people.widget.choices = people.choices
         self.setup_chapter(chapters)
@@ -83,13 +87,15 @@ class OutreachForm(ChapterChoiceMixin, StyledForm):
 class CodeNewForm(forms.Form):
     """Ask for one's personal code (no network) or a convened network's code."""
 
-    network = forms.ModelChoiceField(queryset=None, required=False, to_field_name="public_id",
-                                     error_messages={"invalid_choice": _(
-                                         "You can only get the code of a network you convene.")})
+    network: forms.ModelChoiceField[Network] = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="public_id",
+        error_messages={"invalid_choice": _(
+            "You can only get the code of a network you convene.")})
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = code_networks_for(actor)
+        model_field(self, "network").queryset = code_networks_for(actor)
 
     def networks(self) -> list[Any]:
-        return list(self.fields["network"].queryset)
+        networks = model_field(self, "network").queryset
+        return list(networks) if networks is not None else []

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from netweave.people.models import Constraint, FollowUp, Person, Stage
+from netweave.web.forms import choice_field
 from netweave.web.views.base import StyledForm
 
 
@@ -42,11 +43,13 @@ class PeopleFilterForm(forms.Form):
     def __init__(self, data: Any, *, places: QuerySet[Any]) -> None:
         super().__init__(data)
         anything = [("", _("Any"))]
-        self.fields["stage"].choices = anything + list(Stage.choices)
-        self.fields["followup"].choices = anything + list(FollowUp.choices)
-        self.fields["place_id"].choices = anything + [(p.public_id, p.name) for p in places]
+        choice_field(self, "stage").choices = anything + list(Stage.choices)
+        choice_field(self, "followup").choices = anything + list(FollowUp.choices)
+        choice_field(self, "place_id").choices = anything + [
+            (p.public_id, p.name) for p in places
+        ]
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, Any]:
         """The filters to apply: none of them if any is unusable (the errors say which)."""
         return self.cleaned_data if self.is_valid() else {}
 

@@ -11,10 +11,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from netweave.core.models import Chapter
+from netweave.core.models import Chapter, Place
 from netweave.events.models import Attendance
 from netweave.outreach.selectors import signup_places
 from netweave.people.models import ContactChannel
+from netweave.web.forms import model_field
 from netweave.web.views.base import StyledForm
 
 PHONE_KINDS = [
@@ -56,7 +57,7 @@ class ContactForm(StyledForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         gave = bool(data.get("email") or (data.get("phone") or "").strip())
         if data.get("no_contact") and gave:
             # Never keep a contact detail someone asked us not to use, nor drop it silently.
@@ -78,9 +79,9 @@ class JoinForm(ContactForm):
         label=_("I need to stay discreet"), required=False,
         help_text=_("We will never contact you openly or list you where others can see."),
     )
-    place = forms.ModelChoiceField(label=_("Where are you based?"), required=False,
-                                   to_field_name="public_id", queryset=None,
-                                   empty_label=_("Rather not say"))
+    place: forms.ModelChoiceField[Place] = forms.ModelChoiceField(
+        label=_("Where are you based?"), required=False, to_field_name="public_id",
+        queryset=None, empty_label=_("Rather not say"))
     language = forms.ChoiceField(label=_("Language you prefer"), required=False,
                                  choices=[("", "—"), *settings.LANGUAGES])
     hours_per_week = forms.TypedChoiceField(
@@ -94,8 +95,9 @@ class JoinForm(ContactForm):
     def __init__(self, *args: Any, chapter: Chapter, language: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"language": language})
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = signup_places(chapter)
-        if not self.fields["place"].queryset.exists():
+        places = signup_places(chapter)
+        model_field(self, "place").queryset = places
+        if not places.exists():
             del self.fields["place"]
 
     def signup_values(self) -> dict[str, Any]:

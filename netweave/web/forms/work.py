@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from netweave.core.scope import scope_of
 from netweave.networks.models import Network
-from netweave.web.forms.networks import PersonChoiceField, model_field, offer_people
+from netweave.web.forms import model_field
+from netweave.web.forms.networks import PersonChoiceField, offer_people
 from netweave.web.views.base import StyledForm
 from netweave.work.models import Playbook, Setting, Task
 from netweave.work.selectors import (

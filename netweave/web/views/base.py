@@ -24,6 +24,11 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def form_error_messages(form: forms.BaseForm) -> list[str]:
+    """Every error of a form, as text, for a page that shows them apart from the fields."""
+    return [str(e) for field_errors in form.errors.values() for e in field_errors]
+
+
 def paginate(request: HttpRequest, queryset: Any, per_page: int = 50) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 

@@ -26,7 +26,7 @@ from netweave.web.forms.events import (
     EventForm,
     RsvpForm,
 )
-from netweave.web.views.base import apply_service_errors, paginate
+from netweave.web.views.base import apply_service_errors, form_error_messages, paginate
 
 
 @login_required
@@ -104,7 +104,7 @@ def event_checkin(request: HttpRequest, public_id: str) -> HttpResponse:
     event = access_event(request.user, public_id, for_write=True)
     form = CheckInForm(request.POST, actor=request.user, event=event)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(form_error_messages(form)))
     else:
         person, came = form.cleaned_data["person"], form.cleaned_data["attended"]
         try:

@@ -40,7 +40,7 @@ from netweave.web.forms.networks import (
     NetworkNewForm,
     NetworkSeedForm,
 )
-from netweave.web.views.base import apply_service_errors, paginate
+from netweave.web.views.base import apply_service_errors, form_error_messages, paginate
 
 
 def attempt(form: Any, action: Callable[[], Any]) -> Any:
@@ -172,8 +172,7 @@ def membership_role(request: HttpRequest, public_id: str, person_id: str) -> Htt
                 else _("%s is now a member of this network."))
         messages.success(request, done % membership.person.display_name)
         return redirect(network_url(network))
-    errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return render_network(request, network, errors=errors, status=400)
+    return render_network(request, network, errors=form_error_messages(form), status=400)
 
 
 @login_required

@@ -18,7 +18,7 @@ from netweave.outreach.access import access_code, access_outreach, access_outrea
 from netweave.outreach.selectors import codes_for, outreach_for, outreach_page_for
 from netweave.outreach.services import code_mine, outreach_log
 from netweave.web.forms.outreach import CodeNewForm, OutreachForm
-from netweave.web.views.base import apply_service_errors, paginate
+from netweave.web.views.base import apply_service_errors, form_error_messages, paginate
 from netweave.web.views.public import join_url, qr_svg
 
 
@@ -65,7 +65,7 @@ def code_new(request: HttpRequest) -> HttpResponse:
     """Get one's personal code, or a convened network's: made once, then the same one."""
     form = CodeNewForm(request.POST, actor=request.user)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(form_error_messages(form)))
         return redirect("codes")
     try:
         code = code_mine(actor=request.user, network=form.cleaned_data["network"])

@@ -67,6 +67,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            assert person.followup_due is not None  # person_create always sets it
             due = date_format(person.followup_due, "SHORT_DATE_FORMAT")
             messages.success(request, _("%(name)s is recorded. Follow up with them by %(due)s.")
                              % {"name": person.display_name, "due": due})

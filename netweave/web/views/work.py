@@ -22,7 +22,7 @@ from netweave.web.forms.work import (
     TaskAssignForm,
     TaskFilterForm,
 )
-from netweave.web.views.base import paginate
+from netweave.web.views.base import form_error_messages, paginate
 from netweave.web.views.networks import attempt
 from netweave.work import services
 from netweave.work.access import access_playbook, access_task
@@ -136,8 +136,7 @@ def task_step(request: HttpRequest, public_id: str) -> HttpResponse:
         step = task_page(request.user, task).steps[form.cleaned_data["step"]]
         return render(request, "web/work/_step.html",
                       {"task": task, "step": step, "may_work": True})
-    errors = [e for field_errors in form.errors.values() for e in field_errors]
-    return render_task(request, task, errors=errors, status=400)
+    return render_task(request, task, errors=form_error_messages(form), status=400)
 
 
 @login_required
