@@ -20,7 +20,7 @@ from netweave.people.models import Constraint, ContactChannel, Person, Visibilit
 from netweave.work.models import Task
 
 # Shown on screen to whoever runs the demo; it opens nothing but the demo's own database.
-PASSWORD = "netweave-demo"  # noqa: S105
+PASSWORD = "netweave-demo"  # noqa: S105  # nosec B105
 DEFAULT_PEOPLE = 400
 DEFAULT_SEED = 1
 MIN_PEOPLE = 60

@@ -93,8 +93,9 @@ def _best_tree(plan: Plan, cp: ChapterPlan, target: int) -> list[Sprout]:
     days = [5, 110] if young else [5, 20]
     roots = [cp.start + timedelta(days=d) for d in days]
     best: list[Sprout] = []
+    # Seeded generators: demo data, not secrets.
     for tenths in range(8, 31):
-        trial = random.Random(f"{plan.seed}:{cp.row.slug}:{tenths}")
+        trial = random.Random(f"{plan.seed}:{cp.row.slug}:{tenths}")  # nosec B311
         sprouts = _seed_tree(plan, trial, roots, tenths / 10, young=young)
         if not best or abs(len(sprouts) - target) < abs(len(best) - target):
             best = sprouts

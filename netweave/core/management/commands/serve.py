@@ -26,8 +26,8 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=1)
         self.stdout.write(f"netweave on http://{bind}/ with {workers} workers")
         sys.stdout.flush()
-        # exec: gunicorn takes over this process, so signals reach it directly.
-        os.execv(sys.executable, [  # noqa: S606 - fixed argv, no shell
+        # exec (fixed argv, no shell): gunicorn takes over this process, so signals reach it.
+        os.execv(sys.executable, [  # noqa: S606  # nosec B606
             sys.executable, "-m", "gunicorn", "netweave.wsgi:application",
             "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
         ])
