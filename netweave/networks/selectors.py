@@ -84,7 +84,9 @@ def kinds_for(actor: Any, chapter_id: int | None) -> QuerySet[NetworkKind]:
 def descendants(network: Network) -> QuerySet[Network]:
     """Every network seeded from this one, at any depth: one indexed range scan."""
     low, high = network.descendant_bounds()
-    return Network.objects.filter(chapter_id=network.chapter_id, path__gt=low, path__lt=high)
+    # The bounds alone pick the subtree (ids are unique across chapters), so the range scan on
+    # the path index needs no second column.
+    return Network.objects.filter(path__gt=low, path__lt=high)
 
 
 def ancestor_ids(network: Network) -> list[int]:
@@ -119,6 +121,26 @@ def lineage_for(actor: Any, network: Network, *, max_nodes: int = 500) -> list[L
         (Network.objects.filter(pk=root.pk) | descendants(root))
         .select_related("kind").order_by("path")[:max_nodes]
     )
+    return _tree(actor, rows, focus_id=network.id)
+
+
+def chapter_lineage_for(actor: Any, chapter_id: int, *, max_nodes: int = 500) -> list[LineageNode]:
+    """Every stream of a chapter, root first, generation by generation (the growth map).
+
+    The caller has decided the actor may see the chapter's aggregates; networks the actor may
+    not see still keep their place, without a name or link, as in lineage_for. Two queries;
+    at most `max_nodes` networks, taken in path order (whole streams first).
+    """
+    rows = list(
+        Network.objects.filter(chapter_id=chapter_id).select_related("kind")
+        .order_by("path")[:max_nodes]
+    )
+    return _tree(actor, rows)
+
+
+def _tree(actor: Any, rows: list[Network], focus_id: int | None = None) -> list[LineageNode]:
+    """Nest rows (in path order, so parents come first) into LineageNodes, blanking the names
+    of those the actor may not see. A row whose parent is not among the rows becomes a root."""
     visible = set(
         Network.objects.filter(scope_of(actor).networks_q(), id__in=[r.id for r in rows])
         .values_list("id", flat=True)
@@ -130,7 +152,7 @@ def lineage_for(actor: Any, network: Network, *, max_nodes: int = 500) -> list[L
         node = LineageNode(
             id=row.id, generation=row.generation, status=row.status, visible=seen,
             name=row.name if seen else "", public_id=row.public_id if seen else "",
-            kind=str(row.kind) if seen else "", is_focus=row.id == network.id,
+            kind=str(row.kind) if seen else "", is_focus=row.id == focus_id,
         )
         nodes[row.id] = node
         parent = nodes.get(row.seeded_from_id) if row.seeded_from_id else None
