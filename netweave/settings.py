@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "netweave.work",
     "netweave.events",
     "netweave.outreach",
+    "netweave.campaigns",
     "netweave.metrics",
     "netweave.web",
 ]

@@ -22,10 +22,12 @@ def record(
     occurred_at: datetime | None = None,
     amount: int = 1,
     data: dict[str, Any] | None = None,
+    campaign: Any = None,
     **subjects: Any,
 ) -> Contribution:
     """Append one contribution. `subjects` are subject_person, subject_network, task, event,
-    outreach."""
+    outreach. The campaign, when not given, is the task's or the event's: work done for a
+    campaign is credited to it without every caller having to remember."""
     entry = Contribution.objects.create(
         chapter_id=chapter_id,
         kind=kind,
@@ -35,10 +37,21 @@ def record(
         amount=amount,
         data=data or {},
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        campaign_id=_campaign_id(campaign, subjects),
         **subjects,
     )
     _touch(person, network, entry.occurred_at)
     return entry
+
+
+def _campaign_id(campaign: Any, subjects: dict[str, Any]) -> int | None:
+    if campaign is not None:
+        return int(campaign.pk)
+    for name in ("task", "event"):
+        row = subjects.get(name)
+        if row is not None and row.campaign_id is not None:
+            return int(row.campaign_id)
+    return None
 
 
 def _touch(person: Any, network: Any, when: datetime) -> None:

@@ -130,7 +130,7 @@ class AppendOnlyModel(models.Model):
 
 
 class Contribution(AppendOnlyModel):
-    """One entry in the ledger: who did what, when, in which network.
+    """One entry in the ledger: who did what, when, in which network and campaign.
 
     The ladder and every metric are derived from these rows; services append them, nothing else
     writes them, and nothing changes them afterwards.
@@ -177,6 +177,10 @@ class Contribution(AppendOnlyModel):
     outreach = models.ForeignKey(
         "outreach.OutreachSession", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="ledger",
     )
     amount = models.IntegerField(default=1)
     data = models.JSONField(default=dict, blank=True)

@@ -162,6 +162,15 @@ class Scope:
             q |= Q(person_id=self.person.id) | Q(network_id__in=self.convened_networks)
         return q
 
+    def campaigns_q(self) -> Q:
+        """Campaigns are the chapter's shared plan: its organizers, and everyone in it."""
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            q |= Q(chapter_id=self.person.chapter_id)
+        return q
+
     # --- write rules -------------------------------------------------------------------------
     def convenes(self, network_id: int) -> bool:
         return network_id in self.convened_networks

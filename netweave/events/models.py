@@ -37,6 +37,10 @@ class Event(PublicIdModel):
         "networks.Network", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="events", verbose_name=_("host network"),
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="events", verbose_name=_("campaign"),
+    )
     is_public = models.BooleanField(
         _("public page"), default=True, help_text=_("Anyone with the link can see it and RSVP.")
     )

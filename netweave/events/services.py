@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netweave.campaigns.models import Campaign
 from netweave.core.access import require
 from netweave.core.ledger import Kind, audit, record
 from netweave.core.models import Chapter, Place
@@ -20,7 +21,7 @@ from netweave.people.ladder import refresh_stage
 from netweave.people.models import Person
 
 EVENT_FIELDS = ("title", "kind", "description", "starts_at", "ends_at", "place", "location",
-                "host_network", "is_public")
+                "host_network", "is_public", "campaign")
 
 
 def _may_create(actor: Any, chapter: Chapter, host_network: Network | None) -> bool:
@@ -46,6 +47,9 @@ def _check(chapter: Chapter, values: dict[str, Any]) -> dict[str, Any]:
     host: Network | None = values.get("host_network")
     if host is not None and host.chapter_id != chapter.id:
         errors["host_network"] = _("That network belongs to another chapter.")
+    campaign: Campaign | None = values.get("campaign")
+    if campaign is not None and campaign.chapter_id != chapter.id:
+        errors["campaign"] = _("That campaign belongs to another chapter.")
     if errors:
         raise ValidationError(errors)
     return {**values, "title": title}

@@ -59,7 +59,8 @@ def generate(size: Size, *, report: Callable[[str], None] = print) -> Generated:
     started = time.perf_counter()
     _check(size)
     refuse_unless_empty()
-    rng = random.Random(size.seed)  # noqa: S311 -- synthetic data, reproducible on purpose
+    # Synthetic data, reproducible on purpose: not a secret.
+    rng = random.Random(size.seed)  # noqa: S311  # nosec B311
     span = size.months * DAYS_PER_MONTH
     now = timezone.now()
     start = (now - timedelta(days=span)).date()  # midnight, so start + span <= now

@@ -2,8 +2,10 @@
 
 from netweave.web.views import (
     accounts,
+    campaigns,
     dashboard,
     events,
+    growth,
     networks,
     outreach,
     people,
@@ -19,5 +21,7 @@ urlpatterns = [
     *work.urlpatterns,
     *events.urlpatterns,
     *outreach.urlpatterns,
+    *campaigns.urlpatterns,
+    *growth.urlpatterns,
     *public.urlpatterns,
 ]

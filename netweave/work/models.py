@@ -90,6 +90,10 @@ class Task(PublicIdModel):
         "networks.Network", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks",
         verbose_name=_("network"),
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tasks", verbose_name=_("campaign"),
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.OFFERED, db_index=True
     )

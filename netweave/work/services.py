@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from netweave.campaigns.models import Campaign
 from netweave.core.access import require
 from netweave.core.ledger import Kind, audit, record
 from netweave.core.models import Chapter
 from netweave.core.scope import Scope, scope_of
+from netweave.core.validation import whole_numbers
 from netweave.networks.models import Membership, Network
 from netweave.people.ladder import refresh_stage
 from netweave.people.models import FollowUp, Person
@@ -58,6 +60,7 @@ def may_work_on(scope: Scope, task: Task) -> bool:
 def task_assign(
     *, actor: Any, playbook: Playbook, person: Person | None = None,
     network: Network | None = None, due_on: date | None = None, note: str = "",
+    campaign: Campaign | None = None,
 ) -> Task:
     if (person is None) == (network is None):
         raise ValidationError({"person": _("Give the task to one person or one network.")})
@@ -69,9 +72,11 @@ def task_assign(
         raise ValidationError({"playbook": _("That playbook is retired.")})
     if due_on is not None and due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date is in the past.")})
+    if campaign is not None and campaign.chapter_id != chapter_id:
+        raise ValidationError({"campaign": _("That campaign belongs to another chapter.")})
     task = Task.objects.create(
         chapter_id=chapter_id, playbook=playbook, person=person, network=network,
-        due_on=due_on, note=note.strip(), assigned_by=actor,
+        due_on=due_on, note=note.strip(), assigned_by=actor, campaign=campaign,
     )
     audit(actor=actor, action="task.assign", chapter_id=chapter_id, target=task.public_id,
           playbook=playbook.slug)
@@ -114,24 +119,10 @@ def task_step(*, actor: Any, task: Task, step: int, done: bool = True) -> Task:
 
 
 def _clean_report(playbook: Playbook, numbers: dict[str, Any]) -> dict[str, int]:
-    keys = {f["key"] for f in playbook.report_fields}
-    clean: dict[str, int] = {}
-    errors: dict[str, str] = {}
-    for key, raw in numbers.items():
-        if key not in keys:
-            errors[key] = _("This playbook does not count that.")
-            continue
-        if raw in (None, ""):
-            continue
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            errors[key] = _("Enter a whole number.")
-            continue
-        if not 0 <= value <= MAX_REPORT_NUMBER:
-            errors[key] = _("Enter a number between 0 and 10,000,000.")
-            continue
-        clean[key] = value
+    clean, errors = whole_numbers(
+        numbers, allowed=(f["key"] for f in playbook.report_fields),
+        unknown=_("This playbook does not count that."), maximum=MAX_REPORT_NUMBER,
+    )
     if errors:
         raise ValidationError(errors)
     return clean

@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from netweave.campaigns.models import Campaign
+from netweave.campaigns.selectors import campaign_choices_for
 from netweave.core.models import Chapter, Place
 from netweave.core.scope import scope_of
 from netweave.events.models import Attendance, Event
 from netweave.events.selectors import checkin_candidates, host_networks_for
 from netweave.networks.models import Network
 from netweave.people.models import Person
-from netweave.web.forms import model_field
+from netweave.web.forms import model_field, offer_campaigns
 from netweave.web.views.base import StyledForm
 
 # What <input type="datetime-local"> sends and expects back (minutes, no seconds).
@@ -79,6 +81,9 @@ class EventForm(ChapterChoiceMixin, StyledForm):
     )
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
+    campaign = forms.ModelChoiceField(label=_("Campaign"), required=False,
+                                      to_field_name="public_id", queryset=Campaign.objects.none(),
+                                      empty_label=_("No campaign"))
 
     def __init__(self, *args: Any, actor: Any, chapters: list[Chapter],
                  event: Event | None = None, **kwargs: Any) -> None:
@@ -95,15 +100,19 @@ class EventForm(ChapterChoiceMixin, StyledForm):
             hosts.required = True
             hosts.empty_label = None
             hosts.help_text = _("Events you create are hosted by a network you convene.")
+        offer_campaigns(self, campaign_choices_for(
+            actor, chapter_ids=chapter_ids, keep_id=event.campaign_id if event else None))
         self.setup_chapter(chapters)
 
     @staticmethod
     def service_fields() -> tuple[str, ...]:
         return ("title", "kind", "description", "starts_at", "ends_at", "place", "location",
-                "host_network", "is_public")
+                "host_network", "is_public", "campaign")
 
     def values(self) -> dict[str, Any]:
-        return {f: self.cleaned_data[f] for f in self.service_fields()}
+        """The service's values; without a campaign field (none to choose), the event keeps
+        its campaign."""
+        return {f: self.cleaned_data[f] for f in self.service_fields() if f in self.fields}
 
 
 class EventFilterForm(forms.Form):

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from netweave.campaigns.models import Campaign
+from netweave.campaigns.selectors import campaign_choices_for
 from netweave.core.scope import scope_of
 from netweave.networks.models import Network
-from netweave.web.forms import model_field
+from netweave.web.forms import model_field, offer_campaigns
 from netweave.web.forms.networks import PersonChoiceField, offer_people
 from netweave.web.views.base import StyledForm
 from netweave.work.models import Playbook, Setting, Task
@@ -65,6 +67,9 @@ class TaskAssignForm(StyledForm):
                              widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    campaign = forms.ModelChoiceField(label=_("Campaign"), required=False,
+                                      to_field_name="public_id", queryset=Campaign.objects.none(),
+                                      empty_label=_("No campaign"))
 
     def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,6 +78,7 @@ class TaskAssignForm(StyledForm):
         model_field(self, "network").queryset = networks
         model_field(self, "person").empty_label = _("Nobody (give it to a network)")
         model_field(self, "network").empty_label = _("No network")
+        offer_campaigns(self, campaign_choices_for(actor))
         chosen = self.data.get("person") if self.is_bound else self.initial.get("person")
         offer_people(model_field(self, "person"), assignable_people_for(actor),
                      keep=str(getattr(chosen, "public_id", chosen) or ""))

@@ -10,8 +10,13 @@ from django.urls import URLResolver, get_resolver, reverse
 from netweave.core.models import AuditEntry, Contribution
 from netweave.networks.models import Membership, Network
 from netweave.people.models import Person
-from netweave.web.tests.routes import CASES, DENIED, LOGIN, OK, ROLES, make_targets
+from netweave.web.tests.routes import CASES as BASE_CASES
+from netweave.web.tests.routes import DENIED, LOGIN, OK, ROLES, make_targets
+from netweave.web.tests.routes_campaigns import CAMPAIGN_CASES
+from netweave.web.tests.routes_growth import GROWTH_CASES
 from netweave.work.models import Task
+
+CASES = BASE_CASES + CAMPAIGN_CASES + GROWTH_CASES
 
 # The back office is Django's admin (its own login and staff check); everything else is ours.
 EXCLUDED_PREFIXES = ("backoffice/",)

@@ -1,0 +1,480 @@
+"""The growth dashboard: a chapter's headline numbers, its growth curve and verdict, and a
+forecast of when it reaches a target; and the same few numbers side by side for many chapters.
+
+Everything is read through the metric definitions (netweave.metrics.definitions); this module
+only gathers them, for the chapters the actor may see (metrics_chapters_for). The number of
+queries is fixed whatever the number of networks or people.
+
+Forecast inputs, estimated simply (and said so on the page):
+
+* seeding rate m (networks seeded per active network per month) = the pooled reproduction rate
+  of the last complete quarters, Σ seeded / Σ active at the quarter's start, divided by 3;
+* survival s (chance an active network is still active a month later): of the networks that
+  started at least SURVIVAL_MONTHS months ago, the share active today, f, spread evenly over
+  those months: s = f ** (1 / SURVIVAL_MONTHS). Older networks had longer to stop, so this
+  understates survival a little and the forecast errs on the cautious side. With no network
+  that old, s = ASSUMED_SURVIVAL and the page says it was assumed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from netweave.core.models import Chapter
+from netweave.metrics.common import active_network_q, chapter_networks
+from netweave.metrics.definitions import (
+    Coverage,
+    Funnel,
+    HealthRollup,
+    active_network_count,
+    active_people,
+    coverage,
+    followup_funnel,
+    health_rollup,
+    isolated_people,
+    network_breakdown,
+    networks_over_time,
+    networks_per_generation,
+    organized_share,
+    reproduction_rate,
+    seeding_share,
+)
+from netweave.metrics.forecast import Forecast, PoissonOffspring, Reach, forecast
+from netweave.metrics.growth import DAYS_PER_MONTH, Verdict, growth_verdict
+from netweave.metrics.networks import (
+    REPRODUCTION_QUARTERS,
+    GenerationRow,
+    MonthPoint,
+    NetworkBreakdown,
+    QuarterRate,
+    SeedingShare,
+    complete_quarters,
+    month_ends,
+)
+
+# The definition of "organized" lives in people.py; the comparison groups it by chapter.
+from netweave.metrics.people import OrganizedShare, _in_active_network_q
+from netweave.networks.models import NetworkKind
+from netweave.networks.selectors import LineageNode, chapter_lineage_for
+
+# Months of history fed to the verdict (docs/metrics.md asks for 12-24).
+GROWTH_MONTHS = 18
+FORECAST_MONTHS = 24
+SURVIVAL_MONTHS = 6
+ASSUMED_SURVIVAL = 0.9
+FORECAST_RUNS = 1000
+
+
+# --- Which chapters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrowthChoice:
+    """The chapter a growth page is about, and every chapter the actor may switch to."""
+
+    chapter: Chapter
+    chapters: list[Chapter]
+
+
+def growth_chapters_for(actor: Any) -> list[Chapter]:
+    """Chapters whose growth the actor may see: admins every one, organizers their own."""
+    ids = _allowed(actor)
+    return list(Chapter.objects.filter(pk__in=ids).order_by("name", "pk"))
+
+
+def access_growth_chapter(actor: Any, public_id: str = "") -> GrowthChoice:
+    """The chapter asked for (else the actor's first). Nobody to see: 403; a chapter outside
+    the actor's: 404 (outsiders learn nothing)."""
+    chapters = growth_chapters_for(actor)
+    if not public_id:
+        return GrowthChoice(chapters[0], chapters)
+    chosen = next((c for c in chapters if c.public_id == public_id), None)
+    if chosen is None:
+        raise Http404
+    return GrowthChoice(chosen, chapters)
+
+
+def _allowed(actor: Any) -> list[int]:
+    from netweave.metrics.selectors import metrics_chapters_for
+
+    ids = metrics_chapters_for(actor)
+    if not ids:
+        raise PermissionDenied
+    return ids
+
+
+def require_growth_chapters(actor: Any, chapter_ids: list[int]) -> None:
+    """PermissionDenied for someone with no chapter to see; Http404 for a chapter outside."""
+    allowed = set(_allowed(actor))
+    if not chapter_ids or not set(chapter_ids) <= allowed:
+        raise Http404
+
+
+# --- The growth curve and the forecast ---------------------------------------------------------
+
+
+def curve_points(series: list[MonthPoint], as_of: date) -> list[tuple[date, float]]:
+    """(month end, cumulative networks started) from the first month with a network on.
+
+    Months before the chapter's first network say nothing about how it grows, and a run of
+    zeros in front would make any later growth look like a sudden exponential. Each count is
+    dated at its month's end (as_of for the current month), where it was taken: the same
+    points `netweave report` fits, so both say the same thing.
+    """
+    ends = month_ends(as_of, len(series))
+    first = next((i for i, p in enumerate(series) if p.started_total > 0), len(series))
+    return [(end, float(p.started_total)) for end, p in zip(ends, series, strict=True)][first:]
+
+
+def fitted_line(verdict: Verdict, points: list[tuple[date, float]]) -> list[float]:
+    """The chosen model (exponential when geometric, else linear) at each point's month."""
+    model = verdict.exponential if verdict.kind == "geometric" else verdict.linear
+    if model is None or not points:
+        return []
+    first = points[0][0]
+    return [model.predict((d - first).days / verdict.period_days) for d, _ in points]
+
+
+def pooled_rate(quarters: list[QuarterRate]) -> float | None:
+    """Σ seeded / Σ active at the start, over the quarters: weighs each by its exposure."""
+    exposure = sum(q.active_at_start for q in quarters)
+    return sum(q.seeded for q in quarters) / exposure if exposure else None
+
+
+@dataclass(frozen=True)
+class Survival:
+    cohort: int  # networks started at least SURVIVAL_MONTHS months ago
+    still_active: int  # of those, active on as_of
+    per_month: float
+    estimated: bool  # False: no cohort, ASSUMED_SURVIVAL used
+
+
+def survival_estimate(chapter_ids: list[int], as_of: date) -> Survival:
+    """Monthly survival s = f ** (1 / SURVIVAL_MONTHS) (see the module doc). One query."""
+    cutoff = as_of - timedelta(days=round(SURVIVAL_MONTHS * DAYS_PER_MONTH))
+    row = chapter_networks(chapter_ids).filter(started_on__lte=cutoff).aggregate(
+        cohort=Count("pk"), alive=Count("pk", filter=active_network_q(as_of))
+    )
+    if not row["cohort"]:
+        return Survival(0, 0, ASSUMED_SURVIVAL, False)
+    share = row["alive"] / row["cohort"]
+    return Survival(row["cohort"], row["alive"], share ** (1 / SURVIVAL_MONTHS), True)
+
+
+@dataclass(frozen=True)
+class GrowthForecast:
+    n0: int  # active networks now
+    seeding_per_month: float
+    survival: Survival
+    target: int
+    reach: Reach
+    months: list[date]  # first day of each forecast month; months[0] is the current one
+    result: Forecast
+
+    def month_of(self, period: int | None) -> date | None:
+        """The month a forecast period falls in (None stays None: not within the horizon)."""
+        return None if period is None else self.months[period]
+
+    @property
+    def median_month(self) -> date | None:
+        return self.month_of(self.reach.median_period)
+
+    @property
+    def earliest_month(self) -> date | None:
+        return self.month_of(self.reach.earliest_period)
+
+    @property
+    def latest_month(self) -> date | None:
+        return self.month_of(self.reach.latest_period)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def growth_forecast(
+    n0: int, quarters: list[QuarterRate], survival: Survival, as_of: date,
+    target: int | None = None,
+) -> GrowthForecast | None:
+    """When do the n0 active networks reach `target` (default: twice as many)? None with no
+    active network to grow from."""
+    if n0 <= 0:
+        return None
+    m = (pooled_rate(quarters) or 0.0) / 3
+    result = forecast(n0, PoissonOffspring(m), survival.per_month, periods=FORECAST_MONTHS,
+                      runs=FORECAST_RUNS)
+    goal = target if target and target > 0 else 2 * n0
+    start = as_of.replace(day=1)
+    return GrowthForecast(
+        n0=n0, seeding_per_month=m, survival=survival, target=goal, reach=result.reach(goal),
+        months=[add_months(start, k) for k in range(FORECAST_MONTHS + 1)], result=result,
+    )
+
+
+# --- The dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrowthDashboard:
+    chapter_ids: list[int]
+    as_of: date
+    active_networks: int
+    breakdown: NetworkBreakdown
+    kind_names: dict[str, str]  # kind slug -> name
+    reproduction: list[QuarterRate]
+    reproduction_pooled: float | None
+    seeding: SeedingShare
+    organized: OrganizedShare
+    isolated: int
+    generations: list[GenerationRow]
+    funnel: Funnel
+    health: HealthRollup
+    coverage: Coverage
+    series: list[MonthPoint]
+    points: list[tuple[date, float]]  # what the verdict was fitted to
+    verdict: Verdict
+    fitted: list[float]  # the verdict's model at each point
+    forecast: GrowthForecast | None
+
+    @property
+    def deepest_generation(self) -> int:
+        return max((g.generation for g in self.generations), default=0)
+
+    @property
+    def active_by_kind(self) -> list[tuple[str, int]]:
+        """(kind name, active networks), most first."""
+        rows = [(self.kind_names.get(slug, slug), n) for slug, n in self.breakdown.by_kind.items()]
+        return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def _kind_names(slugs: list[str], chapter_ids: list[int]) -> dict[str, str]:
+    kinds = NetworkKind.objects.filter(
+        Q(chapter__isnull=True) | Q(chapter_id__in=chapter_ids), slug__in=slugs
+    ).order_by(F("chapter_id").asc(nulls_first=True)).only("chapter_id", "slug", "name")
+    # The chapter's own kinds come last, so they win over the shared catalog's. str(kind):
+    # the shared kinds' names in the viewer's language.
+    return {kind.slug: str(kind) for kind in kinds}
+
+
+def growth_dashboard_for(
+    actor: Any, chapter_ids: list[int], as_of: date, *, target: int | None = None,
+) -> GrowthDashboard:
+    """Every number of the growth dashboard for chapters the actor may see (others: 404).
+    About 20 queries, whatever the number of rows."""
+    require_growth_chapters(actor, chapter_ids)
+    active = active_network_count(chapter_ids, as_of)
+    breakdown = network_breakdown(chapter_ids, as_of)
+    quarters = reproduction_rate(chapter_ids, as_of, REPRODUCTION_QUARTERS)
+    series = networks_over_time(chapter_ids, as_of, GROWTH_MONTHS)
+    points = curve_points(series, as_of)
+    verdict = growth_verdict(points)
+    return GrowthDashboard(
+        chapter_ids=list(chapter_ids), as_of=as_of, active_networks=active, breakdown=breakdown,
+        kind_names=_kind_names(list(breakdown.by_kind), chapter_ids),
+        reproduction=quarters, reproduction_pooled=pooled_rate(quarters),
+        seeding=seeding_share(chapter_ids, as_of),
+        organized=organized_share(chapter_ids, as_of),
+        isolated=isolated_people(chapter_ids, as_of).count(),
+        generations=networks_per_generation(chapter_ids, as_of),
+        funnel=followup_funnel(chapter_ids, as_of),
+        health=health_rollup(chapter_ids, as_of),
+        coverage=coverage(chapter_ids, as_of),
+        series=series, points=points, verdict=verdict, fitted=fitted_line(verdict, points),
+        forecast=growth_forecast(active, quarters, survival_estimate(chapter_ids, as_of), as_of,
+                                 target),
+    )
+
+
+# --- Chapters side by side ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChapterGrowth:
+    chapter: Chapter
+    active_networks: int
+    reproduction_rate: float | None  # pooled over the last complete quarters
+    verdict: Verdict
+    organized_share: float | None
+    deepest_generation: int
+
+    @property
+    def doubling_time_days(self) -> float | None:
+        return self.verdict.doubling_time_days
+
+
+def _network_columns(as_of: date) -> dict[str, Any]:
+    """The same definitions as networks.py, as aggregates to group by chapter."""
+    columns: dict[str, Any] = {
+        "active": Count("pk", filter=active_network_q(as_of)),
+        "deepest": Max("generation", filter=Q(started_on__lte=as_of)),
+    }
+    for i, end in enumerate(month_ends(as_of, GROWTH_MONTHS)):
+        columns[f"s{i}"] = Count("pk", filter=Q(started_on__lte=end))
+    for i, (start, end) in enumerate(complete_quarters(as_of, REPRODUCTION_QUARTERS)):
+        columns[f"q{i}"] = Count(
+            "pk", filter=Q(seeded_from__isnull=False, started_on__gte=start, started_on__lte=end)
+        )
+        columns[f"e{i}"] = Count("pk", filter=active_network_q(start, use_status=False))
+    return columns
+
+
+def _series(row: dict[str, Any], as_of: date) -> list[MonthPoint]:
+    ends = month_ends(as_of, GROWTH_MONTHS)
+    return [MonthPoint(end.replace(day=1), row.get(f"s{i}", 0), 0) for i, end in enumerate(ends)]
+
+
+def _rate(row: dict[str, Any]) -> float | None:
+    exposure = sum(row.get(f"e{i}", 0) for i in range(REPRODUCTION_QUARTERS))
+    seeded = sum(row.get(f"q{i}", 0) for i in range(REPRODUCTION_QUARTERS))
+    return seeded / exposure if exposure else None
+
+
+def growth_comparison_for(actor: Any, as_of: date) -> list[ChapterGrowth]:
+    """One row per chapter the actor may see, most active networks first. Three queries."""
+    chapters = growth_chapters_for(actor)
+    ids = [c.pk for c in chapters]
+    networks: dict[int, dict[str, Any]] = {
+        r["chapter_id"]: dict(r)
+        for r in chapter_networks(ids).values("chapter_id").annotate(**_network_columns(as_of))
+    }
+    people: dict[int, dict[str, Any]] = {
+        r["chapter_id"]: dict(r)
+        for r in active_people(ids, as_of).values("chapter_id").annotate(
+            n=Count("pk"), organized=Count("pk", filter=_in_active_network_q(as_of))
+        )
+    }
+    rows = [_chapter_row(c, networks.get(c.pk, {}), people.get(c.pk, {}), as_of)
+            for c in chapters]
+    return sorted(rows, key=lambda r: (-r.active_networks, r.chapter.name))
+
+
+def _chapter_row(
+    chapter: Chapter, nets: dict[str, Any], people: dict[str, Any], as_of: date
+) -> ChapterGrowth:
+    n = people.get("n", 0)
+    return ChapterGrowth(
+        chapter=chapter, active_networks=nets.get("active", 0), reproduction_rate=_rate(nets),
+        verdict=growth_verdict(curve_points(_series(nets, as_of), as_of)),
+        organized_share=people["organized"] / n if n else None,
+        deepest_generation=nets.get("deepest") or 0,
+    )
+
+
+# --- The generation map ------------------------------------------------------------------------
+
+MAP_MAX_NODES = 500
+
+
+@dataclass(frozen=True)
+class GrowthMap:
+    streams: list[LineageNode]  # root networks, each with its descendants nested
+    shown: int
+    truncated: bool  # more than MAP_MAX_NODES networks: the first ones, whole streams first
+    per_generation: list[tuple[int, int]]  # (generation, networks shown)
+
+
+def growth_map_for(actor: Any, chapter_id: int, *, max_nodes: int = MAP_MAX_NODES) -> GrowthMap:
+    """The chapter's lineage as streams, for a chapter the actor may see (others: 404).
+    Networks the actor may not see keep their place without a name (lineage logic)."""
+    require_growth_chapters(actor, [chapter_id])
+    total = chapter_networks([chapter_id]).count()
+    streams = chapter_lineage_for(actor, chapter_id, max_nodes=max_nodes)
+    counts: dict[int, int] = {}
+    stack = list(streams)
+    while stack:
+        node = stack.pop()
+        counts[node.generation] = counts.get(node.generation, 0) + 1
+        stack.extend(node.children)
+    shown = sum(counts.values())
+    return GrowthMap(streams, shown, total > shown, sorted(counts.items()))
+
+
+# --- Tables, for export ------------------------------------------------------------------------
+
+TABLES = (
+    "networks_over_time", "reproduction", "generations", "funnel", "health", "coverage",
+    "isolated",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A dashboard table as plain values: column names are stable identifiers, not
+    translated, so that spreadsheets and scripts keep working in every language."""
+
+    name: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 4)
+
+
+def dashboard_table(dash: GrowthDashboard, name: str) -> Table:
+    """One of the dashboard's tables (any name in TABLES but "isolated")."""
+    builders = {
+        "networks_over_time": _over_time_table, "reproduction": _reproduction_table,
+        "generations": _generations_table, "funnel": _funnel_table, "health": _health_table,
+        "coverage": _coverage_table,
+    }
+    return builders[name](dash)
+
+
+def _over_time_table(d: GrowthDashboard) -> Table:
+    return Table("networks_over_time", ["month", "networks_started_total", "active"],
+                 [[p.month.isoformat(), p.started_total, p.active] for p in d.series])
+
+
+def _reproduction_table(d: GrowthDashboard) -> Table:
+    return Table(
+        "reproduction", ["quarter_start", "quarter_end", "seeded", "active_at_start", "rate"],
+        [[q.start.isoformat(), q.end.isoformat(), q.seeded, q.active_at_start, _share(q.rate)]
+         for q in d.reproduction],
+    )
+
+
+def _generations_table(d: GrowthDashboard) -> Table:
+    return Table("generations", ["generation", "networks", "active"],
+                 [[g.generation, g.networks, g.active] for g in d.generations])
+
+
+def _funnel_table(d: GrowthDashboard) -> Table:
+    rows = []
+    for group, steps in [("", d.funnel.total), *d.funnel.groups.items()]:
+        rows += [[group or "all", s.step, s.people, _share(s.conversion), _share(s.median_days)]
+                 for s in steps]
+    return Table("funnel", ["group", "step", "people", "conversion", "median_days"], rows)
+
+
+def _health_table(d: GrowthDashboard) -> Table:
+    h = d.health
+    return Table("health", ["element", "networks_with", "active_networks", "share"],
+                 [[e, n, h.networks, _share(h.share[e])] for e, n in h.with_element.items()])
+
+
+def _coverage_table(d: GrowthDashboard) -> Table:
+    return Table(
+        "coverage", ["place", "target_networks", "active_networks", "covered", "progress"],
+        [[p.name, p.target_networks, p.active_networks, p.covered, _share(p.progress)]
+         for p in d.coverage.places],
+    )
+
+
+def isolated_table(chapter_ids: list[int], as_of: date) -> Table:
+    """Isolated individuals by name, longest isolated first: a follow-up list for organizers.
+    One query."""
+    people: QuerySet[Any] = isolated_people(chapter_ids, as_of)  # annotated with first_action
+    rows = people.values_list("public_id", "display_name", "first_action")
+    return Table("isolated", ["person_id", "name", "first_action"],
+                 [[pid, name, timezone.localtime(first).date().isoformat()]
+                  for pid, name, first in rows])

@@ -1,0 +1,317 @@
+"""Growth pages: who may see them, what the dashboard says for a chapter whose networks double
+each month and for one that adds them one by one, the exports, and a fixed query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from netweave.core.models import AuditEntry, Chapter, ChapterRole, Contribution
+from netweave.core.testing import make_network, make_person
+from netweave.metrics.dashboard import (
+    add_months,
+    growth_comparison_for,
+    growth_dashboard_for,
+    growth_map_for,
+)
+from netweave.networks.models import Network
+from netweave.networks.selectors import chapter_lineage_for
+
+pytestmark = pytest.mark.django_db
+
+
+def month_start(months_ago: int) -> date:
+    return add_months(timezone.localdate().replace(day=1), -months_ago)
+
+
+def grow(chapter: Chapter, totals: list[int], *, seed: bool = True) -> list[Network]:
+    """Networks started on the first of each month so that the cumulative count follows
+    `totals` (oldest month first, the last one is the current month); new networks are seeded
+    from earlier ones when `seed`."""
+    made: list[Network] = []
+    for k, total in enumerate(totals):
+        day = month_start(len(totals) - 1 - k)
+        for _ in range(total - len(made)):
+            parent = made[len(made) // 2] if seed and made else None
+            made.append(make_network(chapter, f"N{len(made)}", parent=parent, started_on=day))
+    return made
+
+
+def geometric(chapter: Chapter) -> list[Network]:
+    return grow(chapter, [2**k for k in range(8)])  # 1, 2, 4 ... 128 over 8 months
+
+
+def incremental(chapter: Chapter) -> list[Network]:
+    return grow(chapter, [3 * (k + 1) for k in range(8)], seed=False)  # 3 more each month
+
+
+def fresh_chapter() -> Chapter:
+    return Chapter.objects.create(name="Lakeside", slug="lakeside")
+
+
+def rows(response) -> list[list[str]]:  # noqa: ANN001
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+
+ROUTES = ["/growth/", "/growth/chapters/", "/growth/map/", "/growth/export/funnel.csv"]
+
+
+@pytest.mark.parametrize("url", ROUTES)
+def test_an_organizer_and_an_admin_see_the_growth_pages(world, client, url):
+    for user in (world.alice, world.admin):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ROUTES)
+def test_members_and_conveners_are_refused_and_anonymous_goes_to_login(world, client, url):
+    for user in (world.bob, world.carol, world.dave):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/growth/", "/growth/map/", "/growth/export/isolated.csv"])
+def test_it_hides_another_chapter_from_its_organizer(world, client, url):
+    client.force_login(world.charlie)
+    before = AuditEntry.objects.count()
+    assert client.get(f"{url}?chapter={world.chapter.public_id}").status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_selector_refuses_chapters_outside_the_actors(world):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    today = timezone.localdate()
+    with pytest.raises(Http404):
+        growth_dashboard_for(world.charlie, [world.chapter.id], today)
+    with pytest.raises(PermissionDenied):
+        growth_dashboard_for(world.carol, [world.chapter.id], today)
+
+
+def test_the_comparison_lists_only_the_viewers_chapters(world, client):
+    client.force_login(world.alice)
+    page = client.get("/growth/chapters/").content.decode()
+    assert "Riverside" in page and "Hilltop" not in page
+    client.force_login(world.admin)
+    page = client.get("/growth/chapters/").content.decode()
+    assert "Riverside" in page and "Hilltop" in page
+
+
+def test_the_menu_links_to_growth_for_organizers_only(world, client):
+    client.force_login(world.alice)
+    assert 'href="/growth/"' in client.get("/").content.decode()
+    client.force_login(world.bob)
+    assert 'href="/growth/"' not in client.get("/").content.decode()
+
+
+# --- The verdict -------------------------------------------------------------------------------
+
+
+def test_the_dashboard_says_geometric_for_networks_that_double_each_month(world, client):
+    chapter = fresh_chapter()
+    geometric(chapter)
+    client.force_login(world.admin)
+    response = client.get(f"/growth/?chapter={chapter.public_id}")
+    page = response.content.decode()
+    assert "Geometric growth" in page and "doubles about every" in page
+    d = response.context["d"]
+    assert d.verdict.kind == "geometric"
+    assert 25 < d.verdict.doubling_time_days < 37  # a month
+    assert [p[1] for p in d.points] == [2.0**k for k in range(8)]
+    assert d.deepest_generation >= 5
+    assert "<svg" in page and "Generation 1" in page
+
+
+def test_the_dashboard_says_incremental_for_networks_added_one_by_one(world, client):
+    chapter = fresh_chapter()
+    incremental(chapter)
+    client.force_login(world.admin)
+    response = client.get(f"/growth/?chapter={chapter.public_id}")
+    assert "Incremental growth" in response.content.decode()
+    assert response.context["d"].verdict.kind == "incremental"
+    assert response.context["d"].deepest_generation == 1
+
+
+def test_the_forecast_answers_when_the_active_count_doubles(world):
+    chapter = fresh_chapter()
+    geometric(chapter)
+    d = growth_dashboard_for(world.admin, [chapter.id], timezone.localdate())
+    assert d.forecast is not None
+    assert d.forecast.target == 2 * d.active_networks
+    assert d.forecast.seeding_per_month > 0
+    assert d.forecast.reach.median_period is not None
+    assert d.forecast.median_month == d.forecast.months[d.forecast.reach.median_period]
+
+
+def test_a_chosen_target_is_forecast(world, client):
+    client.force_login(world.alice)
+    response = client.get(f"/growth/?chapter={world.chapter.public_id}&target=7")
+    assert response.context["d"].forecast.target == 7
+    response = client.get(f"/growth/?chapter={world.chapter.public_id}&target=-3")
+    assert response.context["d"].forecast.target == 2 * response.context["d"].active_networks
+
+
+def test_the_comparison_agrees_with_each_chapters_dashboard(world):
+    lakeside = fresh_chapter()
+    geometric(lakeside)
+    today = timezone.localdate()
+    compared = {r.chapter.pk: r for r in growth_comparison_for(world.admin, today)}
+    assert len(compared) == 3
+    for chapter in (world.chapter, world.other_chapter, lakeside):
+        d = growth_dashboard_for(world.admin, [chapter.pk], today)
+        row = compared[chapter.pk]
+        assert row.active_networks == d.active_networks
+        assert row.reproduction_rate == d.reproduction_pooled
+        assert row.verdict.kind == d.verdict.kind
+        assert row.doubling_time_days == d.verdict.doubling_time_days
+        assert row.organized_share == d.organized.share
+        assert row.deepest_generation == d.deepest_generation
+
+
+# --- The map -----------------------------------------------------------------------------------
+
+
+def test_the_map_shows_every_stream_of_the_chapter(world, client):
+    child = make_network(world.chapter, "Eastside youth", parent=world.network)
+    make_network(world.chapter, "Eastside school", parent=child)
+    client.force_login(world.alice)
+    page = client.get("/growth/map/").content.decode()
+    for name in ("Eastside distribution", "Eastside youth", "Eastside school",
+                 "Campus discussion"):
+        assert name in page
+    assert "Hilltop tables" not in page
+    m = growth_map_for(world.alice, world.chapter.id)
+    assert m.per_generation == [(1, 2), (2, 1), (3, 1)] and not m.truncated
+
+
+def test_the_map_keeps_the_shape_of_branches_without_their_names(world):
+    child = make_network(world.chapter, "Eastside youth", parent=world.network)
+    streams = chapter_lineage_for(world.carol, world.chapter.id)  # carol convenes Eastside
+    by_root = {n.generation: n for n in streams}
+    assert len(streams) == 2 and set(by_root) == {1}
+    hidden = [n for n in streams if not n.visible]
+    assert len(hidden) == 1 and hidden[0].name == "" and hidden[0].public_id == ""
+    mine = next(n for n in streams if n.visible)
+    assert mine.name == "Eastside distribution" and mine.children[0].id == child.id
+
+
+def test_the_map_says_when_it_shows_only_the_first_networks(world):
+    m = growth_map_for(world.alice, world.chapter.id, max_nodes=1)
+    assert m.truncated and m.shown == 1
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+
+def test_a_csv_export_has_headers_and_rows_and_is_audited(world, client):
+    make_network(world.chapter, "Eastside youth", parent=world.network)
+    client.force_login(world.alice)
+    response = client.get(f"/growth/export/generations.csv?chapter={world.chapter.public_id}")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert rows(response) == [["generation", "networks", "active"], ["1", "2", "2"],
+                              ["2", "1", "1"]]
+    entry = AuditEntry.objects.get(action="export")
+    assert (entry.actor, entry.chapter_id, entry.target) == (
+        world.alice, world.chapter.id, "growth/generations")
+    assert entry.detail["format"] == "csv" and entry.detail["rows"] == 2
+
+
+@pytest.mark.parametrize("table", ["networks_over_time", "reproduction", "generations", "funnel",
+                                   "health", "coverage", "isolated"])
+def test_every_table_exports_as_json(world, client, table):
+    client.force_login(world.admin)
+    response = client.get(f"/growth/export/{table}.json?chapter={world.chapter.public_id}")
+    data = json.loads(response.content)
+    assert data["table"] == table and data["chapter"] == world.chapter.public_id
+    assert all(list(row) == data["columns"] for row in data["rows"])
+    csv_rows = rows(client.get(f"/growth/export/{table}.csv?chapter={world.chapter.public_id}"))
+    assert csv_rows[0] == data["columns"] and len(csv_rows) == len(data["rows"]) + 1
+    assert AuditEntry.objects.filter(action="export", target=f"growth/{table}").count() == 2
+
+
+def test_the_coverage_export_counts_the_target_place(world, client):
+    client.force_login(world.alice)
+    data = json.loads(client.get("/growth/export/coverage.json").content)
+    assert data["rows"] == [{"place": "Eastside", "target_networks": 3, "active_networks": 1,
+                             "covered": True, "progress": 0.3333}]
+
+
+def test_the_isolated_export_names_people_and_defuses_formulas(world, client):
+    loner = make_person(world.chapter, "=HYPERLINK(1)")
+    when = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(40), time(12)))
+    Contribution.objects.create(chapter=world.chapter, kind=Contribution.Kind.TASK_DONE,
+                                person=loner, occurred_at=when)
+    client.force_login(world.alice)
+    got = rows(client.get("/growth/export/isolated.csv"))
+    assert got == [["person_id", "name", "first_action"],
+                   [loner.public_id, "'=HYPERLINK(1)", when.date().isoformat()]]
+    assert client.get("/growth/").context["d"].isolated == 1
+
+
+def test_an_unknown_table_or_format_is_not_found(world, client):
+    client.force_login(world.alice)
+    assert client.get("/growth/export/people.csv").status_code == 404
+    assert client.get("/growth/export/funnel.xlsx").status_code == 404
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+def queries_for(client, url: str) -> int:  # noqa: ANN001
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/growth/", "/growth/chapters/", "/growth/map/",
+                                 "/growth/export/funnel.csv", "/growth/export/isolated.csv"])
+def test_the_query_count_does_not_grow_with_the_networks(world, client, url):
+    small = Chapter.objects.create(name="Small", slug="small")
+    large = Chapter.objects.create(name="Large", slug="large")
+    grow(small, [1, 2, 3, 5])
+    grow(large, [5, 10, 20, 40])
+    organizer = world.charlie
+    ChapterRole.objects.filter(user=organizer).delete()
+    ChapterRole.objects.create(user=organizer, chapter=small)
+    client.force_login(organizer)
+    few = queries_for(client, url)
+    ChapterRole.objects.filter(user=organizer).update(chapter=large)
+    client.force_login(organizer)
+    assert queries_for(client, url) == few
+
+
+# --- Forecast inputs ---------------------------------------------------------------------------
+
+
+def test_survival_is_the_share_of_old_networks_still_active_spread_over_six_months(world):
+    from netweave.metrics.dashboard import ASSUMED_SURVIVAL, SURVIVAL_MONTHS, survival_estimate
+
+    chapter = fresh_chapter()
+    today = timezone.localdate()
+    assert survival_estimate([chapter.id], today).estimated is False
+    assert survival_estimate([chapter.id], today).per_month == ASSUMED_SURVIVAL
+    old = month_start(8)
+    kept = make_network(chapter, "Kept", started_on=old)
+    make_network(chapter, "Stopped", started_on=old, status=Network.Status.DORMANT)
+    make_network(chapter, "Young", started_on=today)  # too young to judge
+    Contribution.objects.create(chapter=chapter, kind=Contribution.Kind.TASK_DONE, network=kept,
+                                occurred_at=timezone.now())
+    s = survival_estimate([chapter.id], today)
+    assert (s.cohort, s.still_active, s.estimated) == (2, 1, True)
+    assert s.per_month == pytest.approx(0.5 ** (1 / SURVIVAL_MONTHS))
