@@ -14,6 +14,10 @@ Forecast inputs, estimated simply (and said so on the page):
   those months: s = f ** (1 / SURVIVAL_MONTHS). Older networks had longer to stop, so this
   understates survival a little and the forecast errs on the cautious side. With no network
   that old, s = ASSUMED_SURVIVAL and the page says it was assumed.
+
+Each target place still short of its target_networks gets the same question, asked of its own
+active networks: when do they reach the place's critical mass, seeding and surviving at the
+chapter's rates (forecast.critical_mass)?
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.utils import timezone
 
 from netweave.core.models import Chapter
 from netweave.metrics.common import active_network_q, chapter_networks
+from netweave.metrics.coverage import PlaceCoverage
 from netweave.metrics.definitions import (
     Coverage,
     Funnel,
@@ -47,7 +52,13 @@ from netweave.metrics.definitions import (
     reproduction_rate,
     seeding_share,
 )
-from netweave.metrics.forecast import Forecast, PoissonOffspring, Reach, forecast
+from netweave.metrics.forecast import (
+    Forecast,
+    PoissonOffspring,
+    Reach,
+    critical_mass,
+    forecast,
+)
 from netweave.metrics.growth import DAYS_PER_MONTH, Verdict, growth_verdict
 from netweave.metrics.networks import (
     REPRODUCTION_QUARTERS,
@@ -149,6 +160,11 @@ def pooled_rate(quarters: list[QuarterRate]) -> float | None:
     return sum(q.seeded for q in quarters) / exposure if exposure else None
 
 
+def seeding_per_month(quarters: list[QuarterRate]) -> float:
+    """The forecasts' seeding rate m: the pooled quarterly rate / 3 (0 with no exposure)."""
+    return (pooled_rate(quarters) or 0.0) / 3
+
+
 @dataclass(frozen=True)
 class Survival:
     cohort: int  # networks started at least SURVIVAL_MONTHS months ago
@@ -209,7 +225,7 @@ def growth_forecast(
     active network to grow from."""
     if n0 <= 0:
         return None
-    m = (pooled_rate(quarters) or 0.0) / 3
+    m = seeding_per_month(quarters)
     result = forecast(n0, PoissonOffspring(m), survival.per_month, periods=FORECAST_MONTHS,
                       runs=FORECAST_RUNS)
     goal = target if target and target > 0 else 2 * n0
@@ -218,6 +234,42 @@ def growth_forecast(
         n0=n0, seeding_per_month=m, survival=survival, target=goal, reach=result.reach(goal),
         months=[add_months(start, k) for k in range(FORECAST_MONTHS + 1)], result=result,
     )
+
+
+@dataclass(frozen=True)
+class PlaceReach:
+    """When a target place's own active networks reach its target_networks."""
+
+    place_id: int
+    n0: int  # active networks in the place now
+    target: int
+    reach: Reach
+    median_month: date | None  # None: not within FORECAST_MONTHS
+
+
+def place_reaches(
+    places: list[PlaceCoverage], quarters: list[QuarterRate], survival: Survival, as_of: date,
+) -> dict[int, PlaceReach]:
+    """For each place with a target it has not reached: forecast.critical_mass from its own
+    active networks, at the chapter's seeding rate and survival (those of growth_forecast).
+    A place with no active network cannot grow by seeding: it never gets there (probability
+    0), without simulating. No query."""
+    offspring = PoissonOffspring(seeding_per_month(quarters))
+    start = as_of.replace(day=1)
+    out: dict[int, PlaceReach] = {}
+    for p in places:
+        if not p.target_networks or p.active_networks >= p.target_networks:
+            continue
+        if p.active_networks == 0:
+            reach = Reach(p.target_networks, None, None, None, 0.0)
+        else:
+            reach = critical_mass(p.active_networks, offspring, survival.per_month,
+                                  p.target_networks, periods=FORECAST_MONTHS,
+                                  runs=FORECAST_RUNS)
+        month = None if reach.median_period is None else add_months(start, reach.median_period)
+        out[p.place_id] = PlaceReach(p.place_id, p.active_networks, p.target_networks, reach,
+                                     month)
+    return out
 
 
 # --- The dashboard -----------------------------------------------------------------------------
@@ -239,11 +291,17 @@ class GrowthDashboard:
     funnel: Funnel
     health: HealthRollup
     coverage: Coverage
+    place_reach: dict[int, PlaceReach]  # place id -> critical-mass forecast, places short of it
     series: list[MonthPoint]
     points: list[tuple[date, float]]  # what the verdict was fitted to
     verdict: Verdict
     fitted: list[float]  # the verdict's model at each point
     forecast: GrowthForecast | None
+
+    @property
+    def coverage_rows(self) -> list[tuple[PlaceCoverage, PlaceReach | None]]:
+        """Each target place with its critical-mass forecast (None: no target, or reached)."""
+        return [(p, self.place_reach.get(p.place_id)) for p in self.coverage.places]
 
     @property
     def deepest_generation(self) -> int:
@@ -277,6 +335,8 @@ def growth_dashboard_for(
     series = networks_over_time(chapter_ids, as_of, GROWTH_MONTHS)
     points = curve_points(series, as_of)
     verdict = growth_verdict(points)
+    survival = survival_estimate(chapter_ids, as_of)
+    places = coverage(chapter_ids, as_of)
     return GrowthDashboard(
         chapter_ids=list(chapter_ids), as_of=as_of, active_networks=active, breakdown=breakdown,
         kind_names=_kind_names(list(breakdown.by_kind), chapter_ids),
@@ -287,10 +347,9 @@ def growth_dashboard_for(
         generations=networks_per_generation(chapter_ids, as_of),
         funnel=followup_funnel(chapter_ids, as_of),
         health=health_rollup(chapter_ids, as_of),
-        coverage=coverage(chapter_ids, as_of),
+        coverage=places, place_reach=place_reaches(places.places, quarters, survival, as_of),
         series=series, points=points, verdict=verdict, fitted=fitted_line(verdict, points),
-        forecast=growth_forecast(active, quarters, survival_estimate(chapter_ids, as_of), as_of,
-                                 target),
+        forecast=growth_forecast(active, quarters, survival, as_of, target),
     )
 
 
@@ -402,7 +461,7 @@ def growth_map_for(actor: Any, chapter_id: int, *, max_nodes: int = MAP_MAX_NODE
 
 TABLES = (
     "networks_over_time", "reproduction", "generations", "funnel", "health", "coverage",
-    "isolated",
+    "isolated", "recruiters",
 )
 
 
@@ -421,7 +480,7 @@ def _share(value: float | None) -> float | None:
 
 
 def dashboard_table(dash: GrowthDashboard, name: str) -> Table:
-    """One of the dashboard's tables (any name in TABLES but "isolated")."""
+    """One of the dashboard's tables (any name in TABLES but "isolated" and "recruiters")."""
     builders = {
         "networks_over_time": _over_time_table, "reproduction": _reproduction_table,
         "generations": _generations_table, "funnel": _funnel_table, "health": _health_table,
@@ -463,10 +522,17 @@ def _health_table(d: GrowthDashboard) -> Table:
 
 
 def _coverage_table(d: GrowthDashboard) -> Table:
+    """critical_mass_month: the month (its first day) the place's networks reach its target in
+    the median future, empty when not within the forecast's two years or when there is nothing
+    to reach (no target, or reached); critical_mass_probability: the share of futures that get
+    there within two years (empty when there is nothing to reach)."""
     return Table(
-        "coverage", ["place", "target_networks", "active_networks", "covered", "progress"],
-        [[p.name, p.target_networks, p.active_networks, p.covered, _share(p.progress)]
-         for p in d.coverage.places],
+        "coverage", ["place", "target_networks", "active_networks", "covered", "progress",
+                     "critical_mass_month", "critical_mass_probability"],
+        [[p.name, p.target_networks, p.active_networks, p.covered, _share(p.progress),
+          r.median_month.isoformat() if r and r.median_month else None,
+          _share(r.reach.probability) if r else None]
+         for p, r in d.coverage_rows],
     )
 
 
@@ -478,3 +544,14 @@ def isolated_table(chapter_ids: list[int], as_of: date) -> Table:
     return Table("isolated", ["person_id", "name", "first_action"],
                  [[pid, name, timezone.localtime(first).date().isoformat()]
                   for pid, name, first in rows])
+
+
+def recruiters_table(actor: Any, chapter_id: int) -> Table:
+    """Who brings people in (people.selectors.recruiters_for): the people who brought in the
+    most, with how many of those are in a network now. Names only of people the actor may see
+    (empty otherwise)."""
+    from netweave.people.selectors import recruiters_for
+
+    return Table("recruiters", ["person_id", "name", "brought_in", "in_network"],
+                 [[r.public_id, r.name, r.brought_in, r.organized]
+                  for r in recruiters_for(actor, chapter_id)])

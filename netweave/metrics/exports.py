@@ -1,7 +1,7 @@
 """Exporting a growth dashboard table: the rows, and the audit row saying who took them.
 
-An export leaves the platform (a spreadsheet, a laptop), and the isolated list names people,
-so every export is audited, whatever the table.
+An export leaves the platform (a spreadsheet, a laptop), and the isolated and recruiters lists
+name people, so every export is audited, whatever the table.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from netweave.metrics.dashboard import (
     dashboard_table,
     growth_dashboard_for,
     isolated_table,
+    recruiters_table,
     require_growth_chapters,
 )
 
@@ -34,6 +35,9 @@ def growth_export(*, actor: Any, chapter: Chapter, table: str, fmt: str, as_of: 
     if table == "isolated":
         require_growth_chapters(actor, [chapter.pk])
         rows = isolated_table([chapter.pk], as_of)
+    elif table == "recruiters":
+        require_growth_chapters(actor, [chapter.pk])
+        rows = recruiters_table(actor, chapter.pk)
     else:
         rows = dashboard_table(growth_dashboard_for(actor, [chapter.pk], as_of), table)
     audit(actor=actor, action=AUDIT_ACTION, chapter_id=chapter.pk, target=f"growth/{table}",

@@ -1,4 +1,5 @@
-"""Tiny server-rendered SVG charts: horizontal bars and a line chart with a shaded band.
+"""Tiny server-rendered SVG charts: horizontal bars, a line chart with a shaded band, and a
+ring of lit and unlit segments.
 
 Why not a JavaScript chart library: pages must work without script on slow phones (DESIGN.md:
 every page still works for a user whose script failed to load). An inline SVG is a few hundred
@@ -11,6 +12,7 @@ typed can never become markup; the result is marked safe for templates for that 
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -212,3 +214,50 @@ def _legend(items: list[tuple[str, str, bool | None]]) -> list[str]:
                     f'stroke-width="2"{dash}/>')
         out.append(f'{mark}<text x="24" y="{y + 12}" fill="#1d2433">{escape(label)}</text>')
     return out
+
+
+# --- A ring of lit and unlit segments ---------------------------------------------------------
+
+RING_SIZE = 120
+RING_RADIUS = 48
+RING_STROKE = 14
+RING_GAP_DEGREES = 6.0
+
+
+def _ring_point(degrees: float) -> str:
+    """A point on the ring, 0 degrees at the top, clockwise."""
+    angle = math.radians(degrees - 90)
+    centre = RING_SIZE / 2
+    return (f"{_num(centre + RING_RADIUS * math.cos(angle))} "
+            f"{_num(centre + RING_RADIUS * math.sin(angle))}")
+
+
+def ring_chart(segments: Sequence[tuple[str, bool]], *, title: str, centre: str,
+               color: str = COLORS[1]) -> SafeString:
+    """A circle cut into one arc per (label, lit) segment, clockwise from the top: lit arcs
+    in `color`, unlit ones muted; `centre` (e.g. a score) in the middle. Each arc carries its
+    label as a tooltip; the page should also say in text what the ring shows."""
+    body: list[str] = []
+    n = len(segments)
+    step = 360.0 / n if n else 360.0
+    for i, (label, lit) in enumerate(segments):
+        start, end = i * step + RING_GAP_DEGREES / 2, (i + 1) * step - RING_GAP_DEGREES / 2
+        large = 1 if end - start > 180 else 0
+        fill = color if lit else LINE
+        body.append(
+            f'<path d="M {_ring_point(start)} A {RING_RADIUS} {RING_RADIUS} 0 {large} 1 '
+            f'{_ring_point(end)}" fill="none" stroke="{fill}" stroke-width="{RING_STROKE}">'
+            f"<title>{escape(label)}</title></path>"
+        )
+    body.append(
+        f'<text x="{RING_SIZE / 2:g}" y="{RING_SIZE / 2 + 7:g}" text-anchor="middle" '
+        f'font-size="20" font-weight="700" fill="#1d2433">{escape(centre)}</text>'
+    )
+    ident = f"ring-{zlib.crc32((title + ''.join(body)).encode()):08x}"
+    # Every label went through escape() above, so the markup is ours alone.
+    return mark_safe(  # noqa: S308  # nosec B308 B703
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ring" '
+        f'viewBox="0 0 {RING_SIZE} {RING_SIZE}" width="{RING_SIZE}" height="{RING_SIZE}" '
+        f'role="img" aria-labelledby="{ident}" font-family="system-ui, sans-serif">'
+        f'<title id="{ident}">{escape(title)}</title>{"".join(body)}</svg>'
+    )

@@ -13,14 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from netweave.core.models import AuditEntry, Chapter, ChapterRole, Contribution
+from netweave.core.models import AuditEntry, Chapter, ChapterRole, Contribution, Place
 from netweave.core.testing import make_network, make_person
 from netweave.metrics.dashboard import (
+    FORECAST_RUNS,
     add_months,
     growth_comparison_for,
     growth_dashboard_for,
     growth_map_for,
 )
+from netweave.metrics.forecast import PoissonOffspring, critical_mass
 from netweave.networks.models import Network
 from netweave.networks.selectors import chapter_lineage_for
 
@@ -247,8 +249,10 @@ def test_every_table_exports_as_json(world, client, table):
 def test_the_coverage_export_counts_the_target_place(world, client):
     client.force_login(world.alice)
     data = json.loads(client.get("/growth/export/coverage.json").content)
+    # Riverside seeds nothing: its one network there never reaches the target of 3.
     assert data["rows"] == [{"place": "Eastside", "target_networks": 3, "active_networks": 1,
-                             "covered": True, "progress": 0.3333}]
+                             "covered": True, "progress": 0.3333, "critical_mass_month": None,
+                             "critical_mass_probability": 0.0}]
 
 
 def test_the_isolated_export_names_people_and_defuses_formulas(world, client):
@@ -315,3 +319,117 @@ def test_survival_is_the_share_of_old_networks_still_active_spread_over_six_mont
     s = survival_estimate([chapter.id], today)
     assert (s.cohort, s.still_active, s.estimated) == (2, 1, True)
     assert s.per_month == pytest.approx(0.5 ** (1 / SURVIVAL_MONTHS))
+
+
+# --- Critical mass per target place ------------------------------------------------------------
+
+
+def target_place(chapter: Chapter, network: Network, target: int = 4) -> Place:
+    """A target place whose one active network is `network`."""
+    place = Place.objects.create(chapter=chapter, name="Harbour", is_target=True,
+                                 target_networks=target)
+    Network.objects.filter(pk=network.pk).update(place=place)
+    return place
+
+
+def test_a_target_place_in_a_geometric_chapter_gets_the_month_it_reaches_critical_mass(
+        world, client):
+    chapter = fresh_chapter()
+    made = geometric(chapter)
+    for network in made:  # every network still at work: the old ones count as surviving
+        Contribution.objects.create(chapter=chapter, kind=Contribution.Kind.TASK_DONE,
+                                    network=network, occurred_at=timezone.now())
+    place = target_place(chapter, made[-1])
+    today = timezone.localdate()
+    d = growth_dashboard_for(world.admin, [chapter.id], today)
+    r = d.place_reach[place.pk]
+    assert (r.n0, r.target) == (1, 4)
+    assert r.reach.median_period is not None and r.reach.median_period > 0
+    assert r.median_month == add_months(today.replace(day=1), r.reach.median_period)
+    assert 0.5 <= r.reach.probability <= 1
+    # The chapter's own rates, as the chapter forecast uses them.
+    assert d.forecast is not None
+    expected = critical_mass(1, PoissonOffspring(d.forecast.seeding_per_month),
+                             d.forecast.survival.per_month, 4, runs=FORECAST_RUNS)
+    assert r.reach == expected
+    client.force_login(world.admin)
+    page = client.get(f"/growth/?chapter={chapter.public_id}").content.decode()
+    assert f"around {r.median_month:%B %Y}" in page
+    data = json.loads(
+        client.get(f"/growth/export/coverage.json?chapter={chapter.public_id}").content)
+    assert data["rows"][0]["critical_mass_month"] == r.median_month.isoformat()
+    assert data["rows"][0]["critical_mass_probability"] == round(r.reach.probability, 4)
+
+
+def test_a_target_place_in_a_chapter_that_seeds_nothing_is_not_reached_within_two_years(
+        world, client):
+    chapter = fresh_chapter()
+    made = incremental(chapter)
+    place = target_place(chapter, made[-1])
+    Place.objects.create(chapter=chapter, name="Dockside", is_target=True, target_networks=2)
+    Place.objects.create(chapter=chapter, name="Uptown", is_target=True)  # no target number
+    d = growth_dashboard_for(world.admin, [chapter.id], timezone.localdate())
+    r = d.place_reach[place.pk]
+    assert r.reach.median_period is None and r.median_month is None
+    assert r.reach.probability == 0.0
+    by_name = {p.name: reach for p, reach in d.coverage_rows}
+    assert by_name["Dockside"] is not None and by_name["Dockside"].n0 == 0
+    assert by_name["Uptown"] is None
+    client.force_login(world.admin)
+    page = client.get(f"/growth/?chapter={chapter.public_id}").content.decode()
+    assert "not within two years (0% chance)" in page
+    assert "no network there to grow from yet" in page and "no target set" in page
+
+
+def test_a_place_that_has_its_critical_mass_is_not_forecast(world):
+    Place.objects.filter(pk=world.place.pk).update(target_networks=1)
+    d = growth_dashboard_for(world.alice, [world.chapter.id], timezone.localdate())
+    assert d.place_reach == {}
+    assert d.coverage_rows == [(d.coverage.places[0], None)]
+
+
+# --- Who brings people in ----------------------------------------------------------------------
+
+
+def bring(by, *people):  # noqa: ANN001, ANN201
+    from netweave.people.models import Person
+
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(brought_by=by)
+
+
+def test_the_dashboard_shows_who_brings_people_in(world, client):
+    fay = make_person(world.chapter, "Fay")
+    bring(world.carol_person, world.bob_person, world.erin, fay)
+    bring(world.bob_person, make_person(world.chapter, "Gus"))
+    client.force_login(world.alice)
+    response = client.get("/growth/")
+    page = response.content.decode()
+    assert "Who brings people in" in page
+    assert f"/people/{world.carol_person.public_id}/" in page
+    got = [(r.name, r.brought_in, r.organized) for r in response.context["recruiters"]]
+    assert got == [("Carol", 3, 1), ("Bob", 1, 0)]  # of Carol's three, Bob is in a network
+
+
+def test_the_recruiters_export_counts_and_is_audited(world, client):
+    bring(world.carol_person, world.bob_person, world.erin)
+    client.force_login(world.alice)
+    got = rows(client.get("/growth/export/recruiters.csv"))
+    assert got == [["person_id", "name", "brought_in", "in_network"],
+                   [world.carol_person.public_id, "Carol", "2", "1"]]
+    data = json.loads(client.get("/growth/export/recruiters.json").content)
+    assert data["rows"] == [{"person_id": world.carol_person.public_id, "name": "Carol",
+                             "brought_in": 2, "in_network": 1}]
+    assert AuditEntry.objects.filter(action="export", target="growth/recruiters").count() == 2
+    client.force_login(world.charlie)
+    url = f"/growth/export/recruiters.csv?chapter={world.chapter.public_id}"
+    assert client.get(url).status_code == 404
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_recruits(world, client):
+    client.force_login(world.alice)
+    bring(world.carol_person, *[make_person(world.chapter, f"R{i}") for i in range(3)])
+    few = queries_for(client, "/growth/")
+    for i in range(10):
+        recruiter = make_person(world.chapter, f"Recruiter {i}")
+        bring(recruiter, *[make_person(world.chapter, f"S{i}-{j}") for j in range(3)])
+    assert queries_for(client, "/growth/") == few

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -435,3 +437,102 @@ def test_the_lineage_keeps_the_place_of_networks_the_viewer_may_not_see(world, c
     body = as_user(client, world.bob).get(page(world.network, "lineage/")).content.decode()
     assert "Hidden grandchild" not in body and "Eastside school table" not in body
     assert "a network (generation 2)" in body and "a network (generation 3)" in body
+
+
+# --- Health profile ----------------------------------------------------------------------------
+
+HEALTH_CHIP = re.compile(r'<li class="health-element (on|off)" title="([^"]*)">.*?<b>([^<]*)</b>',
+                         re.S)
+
+
+def health_chips(body: str) -> dict[str, tuple[bool, str]]:
+    """Element label -> (lit, why it matters), as the page shows them."""
+    return {label: (state == "on", why) for state, why, label in HEALTH_CHIP.findall(body)}
+
+
+def test_the_network_page_shows_which_health_elements_are_present(world, client):
+    # Eastside has a convener and nobody old enough to have left; two members, no task, no
+    # child, no link.
+    body = as_user(client, world.bob).get(page(world.network)).content.decode()
+    chips = health_chips(body)
+    assert len(chips) == 8
+    lit = {label for label, (on, _why) in chips.items() if on}
+    assert lit == {"Has a convener", "Keeps its members"}
+    assert chips["3+ members"][0] is False and chips["Seeded a network"][0] is False
+    assert "multiply" in chips["Seeded a network"][1]
+    assert "2 of the 8 elements of a healthy network are present." in body
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="ring"' in body and ">2/8<" in body
+
+
+def test_the_health_profile_follows_what_the_network_does(world, client):
+    seed_child(world)
+    NetworkLink.objects.create(from_network=world.network, to_network=world.other_network)
+    join(world.network, world.erin)
+    chips = health_chips(as_user(client, world.alice).get(page(world.network)).content.decode())
+    for label in ("3+ members", "Seeded a network", "Linked", "Has a convener"):
+        assert chips[label][0] is True, label
+    assert chips["Tasks done"][0] is False
+
+
+def test_a_coach_who_sees_a_network_in_aggregate_sees_its_health(world, client):
+    child = seed_child(world)
+    body = as_user(client, world.carol).get(page(child)).content.decode()
+    assert "in aggregate" in body
+    chips = health_chips(body)
+    assert len(chips) == 8 and chips["Has a convener"][0] is True
+
+
+def test_network_health_for_refuses_a_network_the_actor_may_not_see(world):
+    from django.http import Http404
+
+    from netweave.metrics.selectors import network_health_for
+
+    with pytest.raises(Http404):
+        network_health_for(world.dave, world.network)
+    assert network_health_for(world.carol, world.network).elements["convener"] is True
+
+
+def test_the_network_page_runs_the_same_number_of_queries_for_a_small_or_large_network(
+        world, client):
+    client = as_user(client, world.alice)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page(world.network)).status_code == 200
+        return len(queries)
+
+    def grow(start: int, stop: int) -> None:
+        for i in range(start, stop):
+            join(world.network, make_person(world.chapter, f"Member {i}"))
+            child = make_network(world.chapter, f"Child {i}", parent=world.network)
+            NetworkLink.objects.create(from_network=world.network, to_network=child)
+
+    grow(0, 1)  # one of each: the page's lists are not empty
+    few = count()
+    grow(1, 15)
+    assert count() == few
+
+
+def test_network_health_is_one_query(world, django_assert_num_queries):
+    from django.utils import timezone
+
+    from netweave.metrics.health import network_health
+
+    with django_assert_num_queries(1):
+        network_health(world.network.id, timezone.localdate())
+
+
+def test_the_health_profile_costs_the_network_page_one_query(world, client, monkeypatch):
+    from netweave.metrics.health import ELEMENTS, Health
+
+    client = as_user(client, world.bob)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page(world.network)).status_code == 200
+        return len(queries)
+
+    with_health = count()
+    monkeypatch.setattr("netweave.web.views.networks.network_health_for",
+                        lambda actor, network: Health(dict.fromkeys(ELEMENTS, False), 0.0))
+    assert count() == with_health - 1

@@ -460,3 +460,76 @@ def test_an_invite_is_made_by_a_post_only(client, world):
     client.force_login(world.alice)
     assert client.get(url("person_invite", world.erin)).status_code == 405
     assert not Invite.objects.exists()
+
+
+# --- who brought whom -------------------------------------------------------------------------
+
+
+def bring(by, *people):
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(brought_by=by)
+
+
+def test_an_organizer_sees_who_they_brought_in_and_who_brought_them(client, world):
+    fay = make_person(world.chapter, "Fay")
+    bring(world.alice_person, world.carol_person)
+    bring(world.carol_person, world.bob_person, world.erin)
+    bring(world.bob_person, fay)
+    client.force_login(world.alice)
+    page = client.get(url("person", world.carol_person)).content.decode()
+    assert "Who they brought in" in page and 'class="tree"' in page
+    for person in (world.bob_person, world.erin, fay):
+        assert url("person", person) in page
+    assert "3 people came in through them" in page
+    assert "Brought in by" in page and url("person", world.alice_person) in page
+
+
+def test_a_person_sees_the_shape_of_their_recruits_without_names_outside_their_networks(
+    client, world,
+):
+    fay = make_person(world.chapter, "Fay Outside")
+    bring(world.carol_person, world.bob_person)
+    bring(world.bob_person, fay)
+    client.force_login(world.bob)
+    page = client.get(url("person", world.bob_person)).content.decode()
+    assert "Who they brought in" in page
+    assert "someone (name not shown)" in page
+    assert "Fay Outside" not in page and fay.public_id not in page
+    assert url("person", world.carol_person) in page  # brought in by a fellow member
+
+
+def test_a_fellow_member_is_not_shown_who_brought_whom(client, world):
+    bring(world.carol_person, world.bob_person)
+    client.force_login(world.bob)
+    page = client.get(url("person", world.carol_person)).content.decode()
+    assert "Who they brought in" not in page and "Brought in by" not in page
+
+
+def test_a_convener_is_not_told_the_name_of_a_discreet_person_who_brought_their_member(
+    client, world,
+):
+    secret = make_person(world.chapter, "Secret Sam", discreet=True)
+    bring(secret, world.bob_person)
+    client.force_login(world.carol)
+    page = client.get(url("person", world.bob_person)).content.decode()
+    assert "Secret Sam" not in page and secret.public_id not in page
+    assert "someone (name not shown)" in page
+
+
+def test_the_person_page_query_count_does_not_grow_with_their_recruits(client, world):
+    bring(world.alice_person, world.carol_person)
+    client.force_login(world.alice)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("person", world.carol_person)).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = [make_person(world.chapter, f"Few {i}") for i in range(5)]
+    bring(world.carol_person, *few)
+    bring(few[0], make_person(world.chapter, "Second generation"))
+    small = count()
+    many = [make_person(world.chapter, f"Many {i}") for i in range(25)]
+    bring(world.carol_person, *many)
+    bring(many[3], make_person(world.chapter, "Another second generation"))
+    assert Person.objects.filter(brought_by=world.carol_person).count() == 30
+    assert count() == small

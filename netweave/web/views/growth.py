@@ -33,7 +33,9 @@ from netweave.metrics.dashboard import (
 )
 from netweave.metrics.exports import growth_export
 from netweave.people.models import Source
+from netweave.people.selectors import recruiters_for
 from netweave.web.charts import Band, Bar, Line, bar_chart, line_chart
+from netweave.web.health import ELEMENT_LABELS
 
 STEP_LABELS = {
     "signed_up": gettext_lazy("Signed up"),
@@ -41,16 +43,6 @@ STEP_LABELS = {
     "first_task": gettext_lazy("First task"),
     "in_network": gettext_lazy("In a network"),
     "convening": gettext_lazy("Convening"),
-}
-ELEMENT_LABELS = {
-    "members": gettext_lazy("3+ members"),
-    "recent_activity": gettext_lazy("Active this month"),
-    "task_done": gettext_lazy("Tasks done"),
-    "learning": gettext_lazy("Learning together"),
-    "convener": gettext_lazy("Has a convener"),
-    "seeded": gettext_lazy("Seeded a network"),
-    "linked": gettext_lazy("Linked"),
-    "retention": gettext_lazy("Keeps its members"),
 }
 TABLE_LABELS = {
     "networks_over_time": gettext_lazy("Networks over time"),
@@ -60,6 +52,7 @@ TABLE_LABELS = {
     "health": gettext_lazy("Network health"),
     "coverage": gettext_lazy("Coverage of target places"),
     "isolated": gettext_lazy("Isolated individuals"),
+    "recruiters": gettext_lazy("Who brings people in"),
 }
 # Months of forecast drawn after the curve (the reach question looks further ahead).
 CHART_FORECAST_MONTHS = 6
@@ -85,7 +78,8 @@ def growth(request: HttpRequest) -> HttpResponse:
                                 target=_target(request))
     context = {"choice": choice, "d": dash, "charts": dashboard_charts(dash),
                "tables": TABLE_LABELS, "step_labels": STEP_LABELS,
-               "funnel_groups": funnel_groups(dash)}
+               "funnel_groups": funnel_groups(dash),
+               "recruiters": recruiters_for(request.user, choice.chapter.pk)}
     return render(request, "web/growth/dashboard.html", context)
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from netweave.core.access import require
 from netweave.core.selectors import organized_chapters_for
+from netweave.metrics.selectors import network_health_for
 from netweave.networks import services
 from netweave.networks.access import access_network, sees_members
 from netweave.networks.models import Network
@@ -40,6 +41,7 @@ from netweave.web.forms.networks import (
     NetworkNewForm,
     NetworkSeedForm,
 )
+from netweave.web.health import health_profile
 from netweave.web.views.base import apply_service_errors, form_error_messages, paginate
 
 
@@ -84,6 +86,7 @@ def network_new(request: HttpRequest) -> HttpResponse:
 def render_network(request: HttpRequest, network: Network, *, errors: list[Any] | None = None,
                    status: int = 200) -> HttpResponse:
     context = {"o": network_overview(request.user, network), "network": network,
+               "health": health_profile(network_health_for(request.user, network)),
                "errors": errors or []}
     return render(request, "web/networks/detail.html", context, status=status)
 
