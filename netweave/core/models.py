@@ -193,6 +193,8 @@ class Contribution(AppendOnlyModel):
         indexes = [
             models.Index(fields=["chapter", "kind", "occurred_at"]),
             models.Index(fields=["person", "occurred_at"]),
+            # "Is this network active?" asks for its latest entry before a date, per network.
+            models.Index(fields=["network", "occurred_at"]),
         ]
         ordering = ["-occurred_at", "-id"]
 

@@ -135,6 +135,7 @@ class Person(PublicIdModel):
         ordering = ["display_name", "id"]
         indexes = [
             models.Index(fields=["chapter", "display_name"]),
+            models.Index(fields=["chapter", "joined_at"]),  # the follow-up funnel's cohort
             models.Index(fields=["chapter", "followup_status", "followup_due"]),
         ]
 

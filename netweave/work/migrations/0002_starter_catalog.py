@@ -10,7 +10,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("work", "0001_initial"),
-        ("networks", "0001_initial"),
+        ("networks", "0002_initial"),  # the kinds need their chapter column
     ]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
