@@ -6,6 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def django_on(database_url: str) -> str:
@@ -25,3 +26,13 @@ def django_on(database_url: str) -> str:
 
     call_command("migrate", interactive=False, verbosity=0)
     return str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
+
+
+def add_size_arguments(parser: Any) -> None:
+    """The movement size flags every scale benchmark shares (issue 3's sizes by default)."""
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--networks", type=int, default=100_000)
+    parser.add_argument("--ledger", type=int, default=5_000_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--chapters", type=int, default=10)
+    parser.add_argument("--seeding-rate", type=float, default=0.3)

@@ -12,18 +12,13 @@ from __future__ import annotations
 import argparse
 import time
 
-from _setup import django_on
+from _setup import add_size_arguments, django_on
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--networks", type=int, default=100_000)
-    parser.add_argument("--ledger", type=int, default=5_000_000)
-    parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--chapters", type=int, default=10)
-    parser.add_argument("--seeding-rate", type=float, default=0.3)
+    add_size_arguments(parser)
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args()

@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from _setup import django_on
+from _setup import add_size_arguments, django_on
 
 BAR_MS = 1000.0
 ADMIN = "bench-growth-admin"
@@ -81,12 +81,7 @@ def main() -> None:
                         help="an empty database to generate into (default: a SQLite file)")
     parser.add_argument("--reuse", default="",
                         help="a SQLite file or database URL already holding a movement")
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--networks", type=int, default=100_000)
-    parser.add_argument("--ledger", type=int, default=5_000_000)
-    parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--chapters", type=int, default=10)
-    parser.add_argument("--seeding-rate", type=float, default=0.3)
+    add_size_arguments(parser)
     parser.add_argument("--repeat", type=int, default=10, help="warm dashboard calls")
     parser.add_argument("--component-repeat", type=int, default=5,
                         help="calls of each component metric (the first is reported as cold)")
