@@ -15,11 +15,10 @@ from netweave.demo.build import (
     DEFAULT_SEED,
     LOGINS,
     MIN_PEOPLE,
-    PASSWORD,
     Demo,
     Login,
     build,
 )
 
-__all__ = ["DEFAULT_PEOPLE", "DEFAULT_SEED", "LOGINS", "MIN_PEOPLE", "PASSWORD", "Demo", "Login",
+__all__ = ["DEFAULT_PEOPLE", "DEFAULT_SEED", "LOGINS", "MIN_PEOPLE", "Demo", "Login",
            "build"]

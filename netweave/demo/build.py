@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,8 +21,6 @@ from netweave.outreach.models import OutreachSession, ReferralCode
 from netweave.people.models import Constraint, ContactChannel, Person, Visibility
 from netweave.work.models import Task
 
-# Shown on screen to whoever runs the demo; it opens nothing but the demo's own database.
-PASSWORD = "netweave-demo"  # noqa: S105  # nosec B105
 DEFAULT_PEOPLE = 400
 DEFAULT_SEED = 1
 MIN_PEOPLE = 60
@@ -59,16 +59,23 @@ class Demo:
     sizes: dict[str, dict[str, int]]
 
 
+def demo_password() -> str:
+    """One password for every demo login, made fresh for each demo (or NETWEAVE_DEMO_PASSWORD),
+    and printed on screen: it opens nothing but the demo's own database."""
+    return os.environ.get("NETWEAVE_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+
+
 def build(*, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
-          now: datetime | None = None) -> Demo:
+          now: datetime | None = None, password: str | None = None) -> Demo:
     """Plan the whole movement in memory, then insert it. Expects a database with no chapters."""
     if people < MIN_PEOPLE:
         raise ValueError(f"A demo needs at least {MIN_PEOPLE} people.")
     plan = Plan(seed=seed, now=now or timezone.now())
     for spec in data.CHAPTERS:
         _chapter(plan, spec, max(round(people * spec["share"]), CHAPTER_MIN_PEOPLE))
-    write(plan, PASSWORD)
-    return Demo(logins=LOGINS, password=PASSWORD, sizes=sizes())
+    password = password or demo_password()
+    write(plan, password)
+    return Demo(logins=LOGINS, password=password, sizes=sizes())
 
 
 def _chapter(plan: Plan, spec: dict, budget: int) -> None:

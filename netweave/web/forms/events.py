@@ -11,6 +11,7 @@ from netweave.campaigns.models import Campaign
 from netweave.campaigns.selectors import campaign_choices_for
 from netweave.core.models import Chapter, Place
 from netweave.core.scope import scope_of
+from netweave.core.selectors import places_for
 from netweave.events.models import Attendance, Event
 from netweave.events.selectors import checkin_candidates, host_networks_for
 from netweave.networks.models import Network
@@ -91,8 +92,7 @@ class EventForm(ChapterChoiceMixin, StyledForm):
             kwargs.setdefault("initial", {f: getattr(event, f) for f in self.service_fields()})
         super().__init__(*args, **kwargs)
         chapter_ids = [c.id for c in chapters]
-        model_field(self, "place").queryset = Place.objects.filter(
-            chapter_id__in=chapter_ids).order_by("name")
+        model_field(self, "place").queryset = places_for(actor, chapter_ids=chapter_ids)
         hosts = model_field(self, "host_network")
         hosts.queryset = host_networks_for(
             actor, chapter_ids, keep_id=event.host_network_id if event else None)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netweave.core.models import Chapter, Place
 from netweave.core.scope import scope_of
+from netweave.core.selectors import places_for
 from netweave.networks.models import Network
 from netweave.outreach.selectors import (
     code_networks_for,
@@ -64,8 +65,7 @@ class OutreachForm(ChapterChoiceMixin, StyledForm):
         })
         super().__init__(*args, **kwargs)
         chapter_ids = [c.id for c in chapters]
-        model_field(self, "place").queryset = Place.objects.filter(
-            chapter_id__in=chapter_ids).order_by("name")
+        model_field(self, "place").queryset = places_for(actor, chapter_ids=chapter_ids)
         model_field(self, "network").queryset = outreach_networks_for(actor, chapter_ids)
         people = model_field(self, "participants")
         participants = outreach_participants_for(actor, chapter_ids)

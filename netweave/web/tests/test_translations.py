@@ -2,7 +2,8 @@
 
 The catalog lives in netweave/locale/es/LC_MESSAGES/. After marking or changing a string:
 
-    cd netweave && ../.venv/bin/python ../manage.py makemessages -l es
+    cd netweave && ../.venv/bin/python ../manage.py makemessages -l es --no-wrap --no-location \
+        --ignore=.venv --ignore=node_modules --ignore=data
     (translate the new entries in django.po)
     ../.venv/bin/python ../manage.py compilemessages --ignore=.venv
 
