@@ -316,7 +316,7 @@ def _components(ids: list[int], as_of: date) -> list[tuple[str, Callable[[], Any
     survival = survival_estimate(ids, as_of)
     return [
         ("active_network_count", lambda: d.active_network_count(ids, as_of)),
-        ("network_breakdown (4 queries)", lambda: d.network_breakdown(ids, as_of)),
+        ("network_breakdown", lambda: d.network_breakdown(ids, as_of)),
         ("reproduction_rate", lambda: d.reproduction_rate(ids, as_of, REPRODUCTION_QUARTERS)),
         ("networks_over_time (18 months)",
          lambda: d.networks_over_time(ids, as_of, GROWTH_MONTHS)),
@@ -324,7 +324,7 @@ def _components(ids: list[int], as_of: date) -> list[tuple[str, Callable[[], Any
         ("_kind_names", lambda: _kind_names(list(breakdown.by_kind), ids)),
         ("seeding_share", lambda: d.seeding_share(ids, as_of)),
         ("organized_share", lambda: d.organized_share(ids, as_of)),
-        ("isolated_people().count()", lambda: d.isolated_people(ids, as_of).count()),
+        ("isolated_count", lambda: d.isolated_count(ids, as_of)),
         ("networks_per_generation", lambda: d.networks_per_generation(ids, as_of)),
         ("followup_funnel", lambda: d.followup_funnel(ids, as_of)),
         ("health_rollup", lambda: d.health_rollup(ids, as_of)),

@@ -3,7 +3,9 @@
     netweave demo          fresh demo database, demo logins printed, app served
     netweave serve         serve the app (gunicorn, several workers)
     netweave createadmin   create an administrator account
-    netweave worker        background jobs in a loop (daily metric snapshots); --once for cron
+    netweave worker        daily jobs in a loop (snapshots, reminders, digests); --once for cron
+    netweave notify        reminders and digests due today: --dry-run lists them, else sends
+    netweave rqworker netweave   run queued jobs (production, with NETWEAVE_QUEUE_URL set)
     netweave snapshot      store today's headline metrics; --backfill rebuilds past days
     netweave report        headline metrics and growth verdict per chapter (text, --json, --csv)
     netweave <django command> ...   e.g. migrate, shell, check --deploy

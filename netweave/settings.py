@@ -55,8 +55,11 @@ INSTALLED_APPS = [
     "netweave.events",
     "netweave.outreach",
     "netweave.campaigns",
+    "netweave.learning",
     "netweave.metrics",
+    "netweave.notify",
     "netweave.web",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -167,8 +170,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Notifications and background jobs (docs/notifications.md) ---------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "netweave@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Text messages go through a backend chosen by dotted path; the default only logs them.
+NETWEAVE_SMS_BACKEND = os.environ.get(
+    "NETWEAVE_SMS_BACKEND", "netweave.notify.channels.LoggingSmsBackend"
+)
+# Links in messages point here (no request to build them from in a background job).
+NETWEAVE_BASE_URL = os.environ.get("NETWEAVE_BASE_URL", "http://localhost:8000").rstrip("/")
+NETWEAVE_DIGEST_WEEKDAY = int(os.environ.get("NETWEAVE_DIGEST_WEEKDAY", "0"))  # 0 = Monday
+NETWEAVE_TASK_REMINDER_DAYS = int(os.environ.get("NETWEAVE_TASK_REMINDER_DAYS", "2"))
+NETWEAVE_EVENT_REMINDER_DAYS = int(os.environ.get("NETWEAVE_EVENT_REMINDER_DAYS", "1"))
+# Empty: background jobs run in-process (the embedded default). A redis:// URL: `netweave
+# worker` only decides what is due and enqueues it; `netweave rqworker netweave` runs it.
+NETWEAVE_QUEUE_URL = os.environ.get("NETWEAVE_QUEUE_URL", "")
+# Installations sharing one Redis each use a queue of their own.
+NETWEAVE_QUEUE_NAME = os.environ.get("NETWEAVE_QUEUE_NAME", "netweave")
+RQ_QUEUES = {
+    NETWEAVE_QUEUE_NAME: {
+        "URL": NETWEAVE_QUEUE_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": int(os.environ.get("NETWEAVE_QUEUE_TIMEOUT", "1800")),
+    },
+}
+# Enqueue at once: jobs are enqueued by the scheduler, never from inside a request transaction.
+RQ = {"COMMIT_MODE": "auto"}
 
 LOGGING = {
     "version": 1,

@@ -151,6 +151,7 @@ class Contribution(AppendOnlyModel):
         NETWORK_FORMED = "network_formed", _("Formed a network")
         NETWORK_SEEDED = "network_seeded", _("Seeded a network")
         OUTREACH = "outreach", _("Did outreach")
+        RESOURCE_ENGAGED = "resource_engaged", _("Engaged with a resource")
 
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)

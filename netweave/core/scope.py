@@ -8,6 +8,7 @@ filters by hand. The rules (DESIGN.md):
 - convener: their networks in full; the networks those seeded (descendants) in aggregate with
   their conveners, never their members;
 - member: themselves, and the names of the people in their own networks;
+- coach and coached (a current CoachingPair): each other's name and page;
 - anonymous: nothing but public sign-up and event pages.
 
 Discreet people are listed to organizers only (and to themselves).
@@ -111,8 +112,19 @@ class Scope:
             q |= Q(discreet=False) & (
                 Q(id__in=fellow_members.values("person_id"))
                 | Q(id__in=seeded_conveners.values("person_id"))
+                | self._coaching_partners_q()
             )
         return q
+
+    def _coaching_partners_q(self) -> Q:
+        """A coach and the person they coach (a current pair) may open each other's page: the
+        names, never more (contact details follow may_read_contacts)."""
+        from netweave.people.models import CoachingPair
+
+        assert self.person is not None
+        current = CoachingPair.objects.filter(ended_on__isnull=True)
+        return (Q(id__in=current.filter(coach_id=self.person.id).values("coached_id"))
+                | Q(id__in=current.filter(coached_id=self.person.id).values("coach_id")))
 
     def tasks_q(self) -> Q:
         if self.is_admin:
@@ -169,6 +181,34 @@ class Scope:
         q = Q(chapter_id__in=self.organizer_chapters)
         if self.person is not None:
             q |= Q(chapter_id=self.person.chapter_id)
+        return q
+
+    def resources_q(self) -> Q:
+        """Learning resources: the chapter's own, to its organizers and everyone in it; the
+        shared starter set (no chapter) to everyone signed in with a chapter."""
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            q |= Q(chapter_id=self.person.chapter_id)
+        if self.organizer_chapters or self.person is not None:
+            q |= Q(chapter__isnull=True)
+        return q
+
+    def engagements_q(self) -> Q:
+        """Who watched, discussed, shared or showed what: organizers see their chapter; a person
+        their own and their networks'; conveners also their members' (they coach them)."""
+        if self.is_admin:
+            return Q()
+        q = Q(chapter_id__in=self.organizer_chapters)
+        if self.person is not None:
+            from netweave.networks.models import Membership
+
+            members_of_convened = Membership.objects.filter(
+                network_id__in=self.convened_networks, left_on__isnull=True
+            ).values("person_id")
+            q |= Q(person_id=self.person.id) | Q(network_id__in=self.member_networks)
+            q |= Q(person_id__in=members_of_convened)
         return q
 
     # --- write rules -------------------------------------------------------------------------

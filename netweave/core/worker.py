@@ -5,13 +5,17 @@ night or a second worker changes nothing) and runs when it is. The loop wakes at
 midnight, or within the hour, whichever is sooner, and stops cleanly on SIGTERM or SIGINT.
 
 This is enough for the embedded default and for production under a process supervisor
-(systemd, a container restart policy) or cron (`netweave worker --once`). A real queue arrives
-with the work that needs one (reminders, digests).
+(systemd, a container restart policy) or cron (`netweave worker --once`).
+
+With NETWEAVE_QUEUE_URL set (a Redis URL), this loop only decides what is due and enqueues it
+on an RQ queue (django-rq), once per job and day; `netweave rqworker <queue>` processes run
+it. Empty (the embedded default), due jobs run right here, in-process.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import FrameType
+from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -28,7 +34,14 @@ log = logging.getLogger(__name__)
 
 # Dotted paths of the jobs, imported when the worker starts (so core does not import the apps
 # that define them). Later apps add theirs here.
-JOBS = ("netweave.metrics.jobs.DAILY_SNAPSHOT",)
+JOBS = (
+    "netweave.metrics.jobs.DAILY_SNAPSHOT",
+    "netweave.people.jobs.DAILY_LADDER",
+    "netweave.notify.jobs.TASK_REMINDERS",
+    "netweave.notify.jobs.EVENT_REMINDERS",
+    "netweave.notify.jobs.FOLLOWUP_REMINDERS",
+    "netweave.notify.jobs.WEEKLY_DIGEST",
+)
 # Re-check at least this often: the machine may have slept, the clock moved, or the database
 # been restored, and a due check is one cheap query.
 MAX_SLEEP_SECONDS = 3600.0
@@ -38,7 +51,9 @@ MAX_SLEEP_SECONDS = 3600.0
 class Job:
     name: str
     is_due: Callable[[date], bool]  # today -> whether it should run now
-    run: Callable[[date], str]  # today -> a one-line summary of what it did
+    # today -> a one-line summary of what it did. A module-level function, not a lambda:
+    # the queue stores it by its dotted name.
+    run: Callable[[date], str]
 
 
 @dataclass(frozen=True)
@@ -59,11 +74,50 @@ def run_due(jobs: Sequence[Job], today: date) -> list[Outcome]:
     for job in jobs:
         try:
             if job.is_due(today):
-                outcomes.append(Outcome(job.name, True, job.run(today)))
+                outcomes.append(Outcome(job.name, True, dispatch(job, today)))
         except Exception as error:  # noqa: BLE001 - reported, and the loop goes on
             log.exception("job %s failed", job.name)
             outcomes.append(Outcome(job.name, False, f"{type(error).__name__}: {error}"))
     return outcomes
+
+
+def dispatch(job: Job, today: date) -> str:
+    """Run the job here, or put it on the queue when there is one."""
+    if not settings.NETWEAVE_QUEUE_URL:
+        return job.run(today)
+    return enqueue(job, today)
+
+
+def job_queue() -> Any:
+    """The RQ queue named in settings, on NETWEAVE_QUEUE_URL (imported late: the embedded
+    default never needs Redis)."""
+    import django_rq
+
+    return django_rq.get_queue(settings.NETWEAVE_QUEUE_NAME)
+
+
+def enqueue(job: Job, today: date) -> str:
+    """Enqueue `job.run(today)`, unless the same job for the same day is still waiting or
+    running (the queue refuses a second job with the same id). One that ended (failed, or
+    finished but still due, as after failed sends) is replaced: the next wake retries it, as
+    it would in-process."""
+    from rq.exceptions import DuplicateJobError
+
+    queue = job_queue()
+    # Job ids are global in Redis, so the queue's name is part of them; RQ allows only
+    # letters, digits, underscores and dashes.
+    job_id = re.sub(r"[^\w-]", "_", f"{settings.NETWEAVE_QUEUE_NAME}-{job.name}-{today}")
+    options = {"job_id": job_id, "unique": True, "description": f"{job.name} for {today}"}
+    try:
+        queued = queue.enqueue(job.run, today, **options)
+    except DuplicateJobError:
+        existing = queue.fetch_job(job_id)
+        if existing is not None and not (existing.is_failed or existing.is_finished):
+            return f"already on the queue ({existing.get_status().value})"
+        if existing is not None:
+            existing.delete()
+        queued = queue.enqueue(job.run, today, **options)
+    return f"queued as {queued.id}"
 
 
 def seconds_to_sleep(now: datetime) -> float:

@@ -12,13 +12,13 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from netweave.core.models import Chapter, Contribution
-from netweave.demo import activity, data, growth, tasks
+from netweave.demo import activity, data, growth, learning, tasks
 from netweave.demo.plan import ChapterPlan, Plan
 from netweave.demo.write import write
 from netweave.events.models import Attendance, Event
 from netweave.networks.models import Membership, Network, NetworkLink
 from netweave.outreach.models import OutreachSession, ReferralCode
-from netweave.people.models import Constraint, ContactChannel, Person, Visibility
+from netweave.people.models import CoachingPair, Constraint, ContactChannel, Person, Visibility
 from netweave.work.models import Task
 
 DEFAULT_PEOPLE = 400
@@ -75,6 +75,8 @@ def build(*, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
         _chapter(plan, spec, max(round(people * spec["share"]), CHAPTER_MIN_PEOPLE))
     password = password or demo_password()
     write(plan, password)
+    learning.add(plan)
+    _coaching(plan)
     return Demo(logins=LOGINS, password=password, sizes=sizes())
 
 
@@ -154,6 +156,32 @@ def _member_tasks(plan: Plan, cp: ChapterPlan, member: Person) -> None:
                          (25, Task.Status.REPORTED)):
         offered = max(plan.ago(days), member.joined_at + timedelta(hours=1))
         tasks.personal_task(plan, cp, member, offered, status=status)
+
+
+def _coaching(plan: Plan) -> None:
+    """In each chapter the convener of the first network coaches the conveners of newer,
+    seeded networks (the convener login first); the third pair has ended, for the history."""
+    pairs = []
+    for cp in plan.chapters:
+        root = next((n for n in cp.nets if n.spine and n.parent is None), None)
+        if root is None or root.convener is None:
+            continue
+        newer = [n for n in cp.nets if n.parent is not None and n.convener is not None
+                 and n.convener is not root.convener
+                 and n.row.status in (Network.Status.FORMING, Network.Status.ACTIVE)]
+        newer.sort(key=lambda n: n.convener is None or n.convener.user is None)  # stable
+        seen: set[int] = set()
+        for net in newer:
+            assert net.convener is not None
+            if id(net.convener) in seen or len(seen) == 3:
+                continue
+            seen.add(id(net.convener))
+            started = min(net.start.date() + timedelta(days=7), plan.today)
+            ended = min(started + timedelta(days=60), plan.today) if len(seen) == 3 else None
+            pairs.append(CoachingPair(chapter=cp.row, coach=root.convener, coached=net.convener,
+                                      started_on=started, ended_on=ended,
+                                      started_by=cp.organizer))
+    CoachingPair.objects.bulk_create(pairs)
 
 
 def sizes() -> dict[str, dict[str, int]]:

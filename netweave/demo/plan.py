@@ -91,7 +91,8 @@ class Plan:
         self.now = now
         self.today = now.date()
         self.kinds = {k.slug: k for k in NetworkKind.objects.filter(chapter__isnull=True)}
-        self.playbooks = {p.slug: p for p in Playbook.objects.filter(chapter__isnull=True)}
+        self.playbooks = {p.slug: p for p in Playbook.objects.filter(chapter__isnull=True)
+                          .select_related("builds_toward")}
         self.chapters: list[ChapterPlan] = []
         self.users: list[Any] = []
         self.roles: list[ChapterRole] = []

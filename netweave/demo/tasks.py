@@ -5,14 +5,17 @@ person's follow-up stands.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from netweave.demo import data
 from netweave.demo.plan import ChapterPlan, K, Net, Plan
 from netweave.networks.models import Membership, Network
-from netweave.people.models import FollowUp, Person
+from netweave.people.models import FollowUp, Person, Stage
+from netweave.work import matching
 from netweave.work.models import Playbook, Task
+from netweave.work.selectors import situation_of, work_of
 
 S = Task.Status
 OPEN_FOLLOWUPS = (FollowUp.NEW, FollowUp.CONTACTED, FollowUp.MET)
@@ -22,11 +25,23 @@ RECENT_ODDS = {S.REPORTED: 40, S.ACCEPTED: 35, S.OFFERED: 15, S.DROPPED: 10}
 NEW_ODDS = {S.OFFERED: 55, S.ACCEPTED: 35, S.REPORTED: 10}
 
 
-def fits(playbook: Playbook, person: Person) -> bool:
-    """The work suits the person's situation (what the task matcher will ask too)."""
-    return (set(person.constraints) <= set(playbook.suitable_for)
-            and (playbook.discreet_safe or not person.discreet)
-            and playbook.visibility <= person.visibility)
+def fits(playbook: Playbook, person: Person, plan: Plan) -> bool:
+    """The work suits the person's situation: work/matching.py's hard rules, the very ones the
+    suggestions and one-click offers apply, so the demo never shows work they would refuse."""
+    who = replace(situation_of(person, getattr(person, "place", None)),
+                  stage=_stage_so_far(plan, person))
+    return matching.playbook_fits(who, work_of(playbook))
+
+
+def _stage_so_far(plan: Plan, person: Person) -> str:
+    """The ladder stage the plan has reached for them (rows get their real stage when written):
+    enough for the matcher's stage rule."""
+    memberships = plan.memberships_of.get(id(person), [])
+    if any(m.role == Membership.Role.CONVENER for m in memberships):
+        return Stage.CONVENER
+    if memberships:
+        return Stage.ORGANIZED
+    return Stage.PARTICIPANT if plan.tasks_done.get(id(person)) else Stage.CONTACT
 
 
 def assign(plan: Plan, cp: ChapterPlan, playbook: Playbook, offered: datetime, *,
@@ -107,7 +122,7 @@ def _network_tasks(plan: Plan, cp: ChapterPlan, net: Net) -> None:
 
 def personal_task(plan: Plan, cp: ChapterPlan, person: Person, offered: datetime,
                    status: str = "") -> None:
-    fitting = [p for p in plan.playbooks.values() if fits(p, person)]
+    fitting = [p for p in plan.playbooks.values() if fits(p, person, plan)]
     if fitting and offered < plan.now:
         assign(plan, cp, plan.rng.choice(fitting), offered, person=person, status=status)
 

@@ -16,6 +16,7 @@ from netweave.core.ledger import audit
 from netweave.core.models import Chapter, ChapterRole, Contribution, Place
 from netweave.demo.plan import Plan, User
 from netweave.events.models import Attendance, Event
+from netweave.metrics import activity
 from netweave.networks.models import Membership, Network, NetworkLink
 from netweave.outreach.models import OutreachSession, ReferralCode
 from netweave.people import contacts
@@ -54,6 +55,7 @@ def write(plan: Plan, password: str) -> None:
     Attendance.objects.bulk_create(plan.attendances, batch_size=BATCH)
     Task.objects.bulk_create(plan.tasks, batch_size=BATCH)
     Contribution.objects.bulk_create(plan.entries, batch_size=BATCH)
+    activity.rebuild()  # bulk_create bypasses the signals that keep the ledger's indexes
     _last_activity(plan)
     for person in plan.people:
         refresh_stage(person)

@@ -30,20 +30,26 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from netweave.core.models import Chapter
-from netweave.metrics.common import active_network_q, chapter_networks
+from netweave.metrics.common import (
+    ActiveNetwork,
+    active_network_rows,
+    active_networks,
+    active_spells,
+    chapter_networks,
+    spells_on,
+)
 from netweave.metrics.coverage import PlaceCoverage
 from netweave.metrics.definitions import (
     Coverage,
     Funnel,
     HealthRollup,
-    active_network_count,
     active_people,
     coverage,
     followup_funnel,
     health_rollup,
+    isolated_count,
     isolated_people,
     network_breakdown,
     networks_over_time,
@@ -72,7 +78,7 @@ from netweave.metrics.networks import (
 )
 
 # The definition of "organized" lives in people.py; the comparison groups it by chapter.
-from netweave.metrics.people import OrganizedShare, _in_active_network_q
+from netweave.metrics.people import OrganizedShare, _in_active_network_q, people_facts
 from netweave.networks.models import NetworkKind
 from netweave.networks.selectors import LineageNode, chapter_lineage_for
 
@@ -173,16 +179,18 @@ class Survival:
     estimated: bool  # False: no cohort, ASSUMED_SURVIVAL used
 
 
-def survival_estimate(chapter_ids: list[int], as_of: date) -> Survival:
-    """Monthly survival s = f ** (1 / SURVIVAL_MONTHS) (see the module doc). One query."""
+def survival_estimate(chapter_ids: list[int], as_of: date, *,
+                      active: list[ActiveNetwork] | None = None) -> Survival:
+    """Monthly survival s = f ** (1 / SURVIVAL_MONTHS) (see the module doc). Two queries (one
+    when the active networks are given)."""
     cutoff = as_of - timedelta(days=round(SURVIVAL_MONTHS * DAYS_PER_MONTH))
-    row = chapter_networks(chapter_ids).filter(started_on__lte=cutoff).aggregate(
-        cohort=Count("pk"), alive=Count("pk", filter=active_network_q(as_of))
-    )
-    if not row["cohort"]:
+    cohort = chapter_networks(chapter_ids).filter(started_on__lte=cutoff).count()
+    if not cohort:
         return Survival(0, 0, ASSUMED_SURVIVAL, False)
-    share = row["alive"] / row["cohort"]
-    return Survival(row["cohort"], row["alive"], share ** (1 / SURVIVAL_MONTHS), True)
+    if active is None:
+        active = active_network_rows(chapter_ids, as_of)
+    alive = sum(1 for n in active if n.started_on <= cutoff)
+    return Survival(cohort, alive, (alive / cohort) ** (1 / SURVIVAL_MONTHS), True)
 
 
 @dataclass(frozen=True)
@@ -329,27 +337,29 @@ def growth_dashboard_for(
     """Every number of the growth dashboard for chapters the actor may see (others: 404).
     About 20 queries, whatever the number of rows."""
     require_growth_chapters(actor, chapter_ids)
-    active = active_network_count(chapter_ids, as_of)
-    breakdown = network_breakdown(chapter_ids, as_of)
+    # Read once, counted by every metric that needs them (each would otherwise find them again).
+    active = active_network_rows(chapter_ids, as_of)
+    crowd = people_facts(chapter_ids, as_of, active)
+    breakdown = network_breakdown(chapter_ids, as_of, active=active)
     quarters = reproduction_rate(chapter_ids, as_of, REPRODUCTION_QUARTERS)
     series = networks_over_time(chapter_ids, as_of, GROWTH_MONTHS)
     points = curve_points(series, as_of)
     verdict = growth_verdict(points)
-    survival = survival_estimate(chapter_ids, as_of)
+    survival = survival_estimate(chapter_ids, as_of, active=active)
     places = coverage(chapter_ids, as_of)
     return GrowthDashboard(
-        chapter_ids=list(chapter_ids), as_of=as_of, active_networks=active, breakdown=breakdown,
-        kind_names=_kind_names(list(breakdown.by_kind), chapter_ids),
+        chapter_ids=list(chapter_ids), as_of=as_of, active_networks=len(active),
+        breakdown=breakdown, kind_names=_kind_names(list(breakdown.by_kind), chapter_ids),
         reproduction=quarters, reproduction_pooled=pooled_rate(quarters),
-        seeding=seeding_share(chapter_ids, as_of),
-        organized=organized_share(chapter_ids, as_of),
-        isolated=isolated_people(chapter_ids, as_of).count(),
-        generations=networks_per_generation(chapter_ids, as_of),
+        seeding=seeding_share(chapter_ids, as_of, active=active),
+        organized=organized_share(chapter_ids, as_of, facts=crowd),
+        isolated=isolated_count(chapter_ids, as_of, facts=crowd),
+        generations=networks_per_generation(chapter_ids, as_of, active=active),
         funnel=followup_funnel(chapter_ids, as_of),
-        health=health_rollup(chapter_ids, as_of),
+        health=health_rollup(chapter_ids, as_of, active=active),
         coverage=places, place_reach=place_reaches(places.places, quarters, survival, as_of),
         series=series, points=points, verdict=verdict, fitted=fitted_line(verdict, points),
-        forecast=growth_forecast(active, quarters, survival, as_of, target),
+        forecast=growth_forecast(len(active), quarters, survival, as_of, target),
     )
 
 
@@ -372,18 +382,35 @@ class ChapterGrowth:
 
 def _network_columns(as_of: date) -> dict[str, Any]:
     """The same definitions as networks.py, as aggregates to group by chapter."""
-    columns: dict[str, Any] = {
-        "active": Count("pk", filter=active_network_q(as_of)),
-        "deepest": Max("generation", filter=Q(started_on__lte=as_of)),
-    }
+    columns: dict[str, Any] = {"deepest": Max("generation", filter=Q(started_on__lte=as_of))}
     for i, end in enumerate(month_ends(as_of, GROWTH_MONTHS)):
         columns[f"s{i}"] = Count("pk", filter=Q(started_on__lte=end))
     for i, (start, end) in enumerate(complete_quarters(as_of, REPRODUCTION_QUARTERS)):
         columns[f"q{i}"] = Count(
             "pk", filter=Q(seeded_from__isnull=False, started_on__gte=start, started_on__lte=end)
         )
-        columns[f"e{i}"] = Count("pk", filter=active_network_q(start, use_status=False))
     return columns
+
+
+def _by_chapter(ids: list[int], as_of: date) -> dict[int, dict[str, Any]]:
+    """chapter id -> its network columns, active networks now ("active") and active on each
+    quarter's first day ("e<i>"). Three GROUP BY queries."""
+    networks: dict[int, dict[str, Any]] = {
+        r["chapter_id"]: dict(r)
+        for r in chapter_networks(ids).values("chapter_id").annotate(**_network_columns(as_of))
+    }
+    for r in active_networks(ids, as_of).values("chapter_id").annotate(n=Count("pk")):
+        networks.setdefault(r["chapter_id"], {})["active"] = r["n"]
+    starts = [start for start, _ in complete_quarters(as_of, REPRODUCTION_QUARTERS)]
+    exposure: Any = (
+        active_spells().filter(chapter_id__in=ids, ends_on__gte=min(starts),
+                                    starts_on__lte=max(starts))
+        .values("chapter_id")
+        .annotate(**{f"e{i}": Count("pk", filter=spells_on(d)) for i, d in enumerate(starts)})
+    )
+    for r in exposure:
+        networks.setdefault(r["chapter_id"], {}).update(r)
+    return networks
 
 
 def _series(row: dict[str, Any], as_of: date) -> list[MonthPoint]:
@@ -398,13 +425,10 @@ def _rate(row: dict[str, Any]) -> float | None:
 
 
 def growth_comparison_for(actor: Any, as_of: date) -> list[ChapterGrowth]:
-    """One row per chapter the actor may see, most active networks first. Three queries."""
+    """One row per chapter the actor may see, most active networks first. Five queries."""
     chapters = growth_chapters_for(actor)
     ids = [c.pk for c in chapters]
-    networks: dict[int, dict[str, Any]] = {
-        r["chapter_id"]: dict(r)
-        for r in chapter_networks(ids).values("chapter_id").annotate(**_network_columns(as_of))
-    }
+    networks = _by_chapter(ids, as_of)
     people: dict[int, dict[str, Any]] = {
         r["chapter_id"]: dict(r)
         for r in active_people(ids, as_of).values("chapter_id").annotate(
@@ -542,7 +566,7 @@ def isolated_table(chapter_ids: list[int], as_of: date) -> Table:
     people: QuerySet[Any] = isolated_people(chapter_ids, as_of)  # annotated with first_action
     rows = people.values_list("public_id", "display_name", "first_action")
     return Table("isolated", ["person_id", "name", "first_action"],
-                 [[pid, name, timezone.localtime(first).date().isoformat()]
+                 [[pid, name, first.isoformat()]
                   for pid, name, first in rows])
 
 

@@ -22,6 +22,7 @@ from netweave.metrics.networks import (
 )
 from netweave.metrics.people import (
     active_people,
+    isolated_count,
     isolated_people,
     isolated_people_ids,
     organized_share,
@@ -31,7 +32,7 @@ __all__ = [
     "ACTIVE_STATUSES", "ACTIVE_WINDOW_DAYS", "Coverage", "Funnel", "FunnelStep", "Health",
     "HealthRollup", "PlaceCoverage", "active_network_count", "active_network_ids",
     "active_network_q", "active_networks", "active_people", "coverage", "followup_funnel",
-    "health_rollup", "isolated_people", "isolated_people_ids", "network_breakdown",
-    "network_health", "networks_over_time", "networks_per_generation", "organized_share",
-    "reproduction_rate", "seeding_share", "streams",
+    "health_rollup", "isolated_count", "isolated_people", "isolated_people_ids",
+    "network_breakdown", "network_health", "networks_over_time", "networks_per_generation",
+    "organized_share", "reproduction_rate", "seeding_share", "streams",
 ]

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import median
-from typing import Any
 
-from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db.models import Case, Count, DurationField, F, Q, Value, When
 from django.db.models.expressions import Combinable
 
-from netweave.core.models import Contribution
+from netweave.metrics.activity import FUNNEL_STEPS
 from netweave.metrics.common import day_start, occurred_between
-from netweave.people.models import FollowUp, Person
+from netweave.metrics.models import PersonMilestones
+from netweave.people.models import Person
 
-K = Contribution.Kind
 STEPS = ("signed_up", "contacted", "first_task", "in_network", "convening")
-# A FOLLOWED_UP entry moving someone to one of these states means they were reached.
-CONTACTED_STATES = [FollowUp.CONTACTED, FollowUp.MET, FollowUp.FIRST_TASK, FollowUp.IN_NETWORK]
 FUNNEL_COHORT_DAYS = 365
 GROUPINGS = ("source", "code_owner")
-
-# (step, ledger kinds, the Contribution field naming the person who took the step)
-_LEDGER_STEPS: tuple[tuple[str, list[str], str], ...] = (
-    ("contacted", [K.FOLLOWED_UP], "subject_person"),
-    ("first_task", [K.TASK_DONE], "person"),
-    ("in_network", [K.NETWORK_JOINED, K.NETWORK_CONVENED], "person"),
-    ("convening", [K.NETWORK_CONVENED], "person"),
-)
 
 
 @dataclass(frozen=True)
@@ -58,33 +47,38 @@ def _cohort_q(prefix: str, chapter_ids: list[int], since: date, as_of: date) -> 
     )
 
 
-def _first_dates(
-    step: str, kinds: list[str], who: str, cohort: Q, group_by: str, as_of: date
-) -> dict[int, tuple[str, datetime, datetime]]:
-    """person id -> (group, joined_at, first time they took the step), one GROUP BY query."""
-    qs = Contribution.objects.filter(
-        cohort, kind__in=kinds, occurred_at__lt=day_start(as_of + timedelta(days=1))
-    )
-    if step == "contacted":
-        qs = qs.filter(data__to__in=CONTACTED_STATES)
+def _reached(
+    chapter_ids: list[int], since: date, as_of: date, group_by: str
+) -> dict[str, list[tuple[str, float]]]:
+    """step -> (group, days from sign-up) of each person of the cohort who took the step by
+    as_of. One query, over the milestones (metrics.activity) of the cohort; the days are
+    computed by the database, which spares converting a hundred thousand datetimes here."""
+    limit = day_start(as_of + timedelta(days=1))
+    after_signup = {
+        step.name: Case(
+            When(**{f"{step.field}__lt": limit}, then=F(step.field) - F("person__joined_at")),
+            default=None, output_field=DurationField(),
+        )
+        for step in FUNNEL_STEPS
+    }
     rows = (
-        qs.order_by()
-        .values(pid=F(f"{who}_id"), joined=F(f"{who}__joined_at"),
-                group=_group_expr(f"{who}__", group_by))
-        .annotate(first=Min("occurred_at"))
+        # The milestone's own chapter too (the person's): the planner can start from it.
+        PersonMilestones.objects.filter(_cohort_q("person__", chapter_ids, since, as_of),
+                                        chapter_id__in=chapter_ids)
+        .order_by()
+        .values_list(_group_expr("person__", group_by), *after_signup.values())
     )
-    return {r["pid"]: (r["group"], r["joined"], r["first"]) for r in rows}
-
-
-def _merge_contacted(reached: dict[str, dict[int, Any]]) -> None:
-    """Contacted = the first contact entry or any later step, whichever came first: people are
-    often reached without anyone recording the follow-up."""
-    merged = dict(reached["contacted"])
-    for step in ("first_task", "in_network", "convening"):
-        for pid, (group, joined, first) in reached[step].items():
-            if pid not in merged or first < merged[pid][2]:
-                merged[pid] = (group, joined, first)
-    reached["contacted"] = merged
+    reached: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for group, *afters in rows.iterator(chunk_size=10_000):
+        taken = {name: max(0.0, after.total_seconds() / 86400)
+                 for name, after in zip(after_signup, afters, strict=True) if after is not None}
+        # Contacted = the first contact entry or any later step, whichever came first: people
+        # are often reached without anyone recording the follow-up.
+        if taken:
+            taken["contacted"] = min(taken.values())
+        for name, days in taken.items():
+            reached[name].append((group, days))
+    return reached
 
 
 def _steps(signed_up: int, reached: dict[str, list[float]]) -> list[FunnelStep]:
@@ -124,10 +118,10 @@ def followup_funnel(
     Groups: Person.source, or with group_by="code_owner" the kind of owner of their referral
     code (person, network, event, outreach, chapter, none).
 
-    Cost: one GROUP BY query for the sign-ups and one per ledger step returning (person,
-    group, joined_at, first date) for the people who reached it; the medians are taken in
-    Python over those pairs (SQLite has no median; at a million people the pairs stay a few
-    hundred thousand small tuples).
+    Cost: one GROUP BY query for the sign-ups and one over the cohort's milestones (the first
+    time of each step, kept from the ledger by metrics.activity); the medians are taken in
+    Python (SQLite has no median; a chapter's cohort is a few hundred thousand small tuples at
+    most).
     """
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {GROUPINGS}")
@@ -137,16 +131,10 @@ def followup_funnel(
         .values(group=_group_expr("", group_by)).annotate(n=Count("pk"))
     )
     signed_by_group = {r["group"]: r["n"] for r in signed}
-    reached: dict[str, dict[int, Any]] = {}
-    for step, kinds, who in _LEDGER_STEPS:
-        cohort = _cohort_q(f"{who}__", chapter_ids, since, as_of)
-        reached[step] = _first_dates(step, kinds, who, cohort, group_by, as_of)
-    _merge_contacted(reached)
     days_total: dict[str, list[float]] = defaultdict(list)
     days_group: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for step, people in reached.items():
-        for group, joined, first in people.values():
-            days = max(0.0, (first - joined).total_seconds() / 86400)
+    for step, people in _reached(chapter_ids, since, as_of, group_by).items():
+        for group, days in people:
             days_total[step].append(days)
             days_group[group][step].append(days)
     return Funnel(

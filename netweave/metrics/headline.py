@@ -13,7 +13,7 @@ from typing import Any
 from netweave.metrics.definitions import (
     active_network_count,
     followup_funnel,
-    isolated_people,
+    isolated_count,
     network_breakdown,
     networks_over_time,
     networks_per_generation,
@@ -61,7 +61,7 @@ def headline_values(chapter_ids: list[int], as_of: date) -> dict[str, Any]:
         "active_people": organized.active_people,
         "organized_people": organized.organized,
         "organized_share": organized.share,
-        "isolated_people": isolated_people(chapter_ids, as_of).count(),
+        "isolated_people": isolated_count(chapter_ids, as_of),
         "deepest_generation": max((g.generation for g in generations if g.networks), default=0),
         "funnel": {step.step: step.people for step in funnel.total},
     }

@@ -6,101 +6,129 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
-from netweave.core.models import Contribution
 from netweave.events.models import Event
+
+# The windows and kinds of the ledger elements live with the spells that answer them.
+from netweave.metrics.activity import LEARNING_PLAYBOOKS as LEARNING_PLAYBOOKS
+from netweave.metrics.activity import LEARNING_WINDOW_DAYS
+from netweave.metrics.activity import RECENT_ACTIVITY_DAYS as RECENT_ACTIVITY_DAYS
+from netweave.metrics.activity import TASK_WINDOW_DAYS as TASK_WINDOW_DAYS
 from netweave.metrics.common import (
-    active_networks,
-    current_memberships,
+    ActiveNetwork,
+    active_network_rows,
     day_start,
     occurred_between,
 )
+from netweave.metrics.models import NetworkSpell
 from netweave.networks.models import Membership, Network, NetworkLink
 
-K = Contribution.Kind
 MIN_MEMBERS = 3
-RECENT_ACTIVITY_DAYS = 30
-TASK_WINDOW_DAYS = 90
-LEARNING_WINDOW_DAYS = 90
 # Members who joined this long ago are the ones retention is judged on.
 RETENTION_AFTER_DAYS = 90
 RETENTION_SHARE = 0.75
-# Playbooks whose completion means the network studied together.
-LEARNING_PLAYBOOKS = ["discussion-session", "read-and-reflect"]
 ELEMENTS = (
     "members", "recent_activity", "task_done", "learning", "convener", "seeded", "linked",
     "retention",
 )
 
 
-def _count(qs: QuerySet[Any]) -> Coalesce:
-    """COUNT of `qs` rows for the outer network, as a correlated subquery (0 when none)."""
-    counted = qs.order_by().values("network_id").annotate(c=Count("pk")).values("c")
-    return Coalesce(Subquery(counted), 0)
+@dataclass(frozen=True)
+class Among:
+    """The networks whose health is read: those of some chapters, or one network. Each element
+    is read for all of them at once, filtered by chapter rather than by a list of networks (a
+    list of tens of thousands of ids is slow to send, and SQLite caps it)."""
+
+    chapter_ids: list[int] | None = None
+    network_id: int | None = None
+
+    def q(self, network: str, *, own_chapter: bool = False) -> Q:
+        """Rows whose network (the relation `network`) is among them. `own_chapter`: the rows
+        carry their network's chapter themselves."""
+        if self.network_id is not None:
+            return Q(**{f"{network}_id": self.network_id})
+        chapter = "chapter_id__in" if own_chapter else f"{network}__chapter_id__in"
+        return Q(**{chapter: self.chapter_ids})
 
 
-def _bool(q: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(q, output_field=BooleanField())
-
-
-def _ledger(as_of: date, days: int, **filters: Any) -> QuerySet[Contribution]:
-    return Contribution.objects.filter(
-        occurred_between(as_of - timedelta(days=days), as_of), network_id=OuterRef("pk"),
-        **filters,
+def _membership_counts(among: Among, as_of: date) -> dict[Any, dict[str, Any]]:
+    """network -> members now, conveners now, members old enough to judge retention by, and
+    how many of those are still there. One GROUP BY over the networks' memberships."""
+    old = Q(joined_on__lte=as_of - timedelta(days=RETENTION_AFTER_DAYS))
+    staying = Q(left_on__isnull=True) | Q(left_on__gt=as_of)
+    current = Q(joined_on__lte=as_of) & staying
+    rows = (
+        Membership.objects.filter(among.q("network")).order_by()
+        .values("network_id")
+        .annotate(
+            members=Count("pk", filter=current),
+            conveners=Count("pk", filter=current & Q(role=Membership.Role.CONVENER)),
+            old=Count("pk", filter=old), kept=Count("pk", filter=old & staying),
+        )
     )
+    return {r["network_id"]: dict(r) for r in rows}
 
 
-def with_health(networks: QuerySet[Network], as_of: date) -> QuerySet[Network]:
-    """Annotate each network with one boolean h_<element> per element of ELEMENTS (see
-    docs/metrics.md)."""
-    members = current_memberships(as_of).filter(network_id=OuterRef("pk"))
-    old = Membership.objects.filter(
-        network_id=OuterRef("pk"), joined_on__lte=as_of - timedelta(days=RETENTION_AFTER_DAYS)
-    )
-    kept = old.filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+def _ledger_elements(among: Among, as_of: date) -> dict[str, set[int]]:
+    """measure ("recent", "task", "learning") -> the networks that have it on as_of: a ledger
+    entry of the measure's kind in its window before as_of (metrics.activity.NETWORK_MEASURES
+    holds the windows and kinds; its spells answer for all networks in one query)."""
+    found: dict[str, set[int]] = {"recent": set(), "task": set(), "learning": set()}
+    rows = NetworkSpell.objects.filter(
+        among.q("network", own_chapter=True), measure__in=list(found),
+        ends_on__gte=as_of, starts_on__lte=as_of,
+    ).values_list("measure", "network_id")
+    for measure, network_id in rows:
+        found[measure].add(network_id)
+    return found
+
+
+def _with_any(among: Among, as_of: date) -> dict[str, set[int]]:
+    """element -> the networks that have it, for the elements that are "has at least one"."""
     discussions = Event.objects.filter(
         occurred_between(as_of - timedelta(days=LEARNING_WINDOW_DAYS), as_of, "starts_at"),
-        host_network_id=OuterRef("pk"), kind=Event.Kind.DISCUSSION,
-    )
-    study = _ledger(as_of, LEARNING_WINDOW_DAYS, kind=K.TASK_DONE,
-                    data__playbook__in=LEARNING_PLAYBOOKS)
-    children = Network.objects.filter(seeded_from_id=OuterRef("pk"), started_on__lte=as_of)
-    links = NetworkLink.objects.filter(
-        Q(from_network_id=OuterRef("pk")) | Q(to_network_id=OuterRef("pk")),
-        created_at__lt=day_start(as_of + timedelta(days=1)),
-    )
-    elements = {
-        "members": _bool(Q(n_members__gte=MIN_MEMBERS)),
-        "recent_activity": Exists(_ledger(as_of, RECENT_ACTIVITY_DAYS)),
-        "task_done": Exists(_ledger(as_of, TASK_WINDOW_DAYS, kind=K.TASK_DONE)),
-        "learning": _bool(Q(Exists(discussions)) | Q(Exists(study))),
-        "convener": Exists(members.filter(role=Membership.Role.CONVENER)),
-        "seeded": Exists(children),
-        "linked": Exists(links),
-        # Nobody old enough to have left counts as keeping them (a young network is not
-        # penalised); otherwise kept / old ≥ 75%, written as kept ≥ 0.75·old (no division).
-        "retention": _bool(Q(n_old=0) | Q(n_kept__gte=F("n_old") * RETENTION_SHARE)),
+        among.q("host_network"), kind=Event.Kind.DISCUSSION,
+    ).values_list("host_network_id", flat=True)
+    # A seeded network is in its parent's chapter (networks.services).
+    children = Network.objects.filter(
+        among.q("seeded_from", own_chapter=True), started_on__lte=as_of
+    ).values_list("seeded_from_id", flat=True)
+    links = NetworkLink.objects.filter(created_at__lt=day_start(as_of + timedelta(days=1)))
+    linked = {
+        *links.filter(among.q("from_network")).values_list("from_network_id", flat=True),
+        *links.filter(among.q("to_network")).values_list("to_network_id", flat=True),
     }
-    return networks.annotate(
-        n_members=_count(members), n_old=_count(old), n_kept=_count(kept),
-    ).annotate(**{_alias(e): expr for e, expr in elements.items()})
+    return {
+        "discussions": set(discussions.order_by().distinct()),
+        "seeded": set(children.order_by().distinct()),
+        "linked": linked,
+    }
 
 
-def _alias(element: str) -> str:
-    # Prefixed: "seeded" and "members" would clash with Network's reverse relations.
-    return f"h_{element}"
+def health_elements(among: Among, ids: list[int], as_of: date) -> dict[int, dict[str, bool]]:
+    """network id -> element -> present, for each of the networks `ids` (all among `among`;
+    see docs/metrics.md, "Network health"). Six queries whatever the number of networks: each
+    element is read for all of them at once (a GROUP BY or a set), then put together here."""
+    members = _membership_counts(among, as_of)
+    has = _with_any(among, as_of) | _ledger_elements(among, as_of)
+    none = {"members": 0, "conveners": 0, "old": 0, "kept": 0}
+    out: dict[int, dict[str, bool]] = {}
+    for pk in ids:
+        m = members.get(pk, none)
+        out[pk] = {
+            "members": m["members"] >= MIN_MEMBERS,
+            "recent_activity": pk in has["recent"],
+            "task_done": pk in has["task"],
+            "learning": pk in has["discussions"] or pk in has["learning"],
+            "convener": m["conveners"] > 0,
+            "seeded": pk in has["seeded"],
+            "linked": pk in has["linked"],
+            # Nobody old enough to have left counts as keeping them (a young network is not
+            # penalised); otherwise kept / old ≥ 75%.
+            "retention": m["old"] == 0 or m["kept"] >= m["old"] * RETENTION_SHARE,
+        }
+    return out
 
 
 @dataclass(frozen=True)
@@ -111,11 +139,8 @@ class Health:
 
 def network_health(network_id: int, as_of: date) -> Health:
     """Health of one network on as_of: element → present, and score = present / |ELEMENTS|.
-    One query."""
-    row = with_health(Network.objects.filter(pk=network_id), as_of).values(
-        *(_alias(e) for e in ELEMENTS)
-    ).get()
-    elements = {e: bool(row[_alias(e)]) for e in ELEMENTS}
+    Six queries."""
+    elements = health_elements(Among(network_id=network_id), [network_id], as_of)[network_id]
     return Health(elements=elements, score=sum(elements.values()) / len(ELEMENTS))
 
 
@@ -127,13 +152,17 @@ class HealthRollup:
     mean_score: float | None
 
 
-def health_rollup(chapter_ids: list[int], as_of: date) -> HealthRollup:
+def health_rollup(chapter_ids: list[int], as_of: date, *,
+                  active: list[ActiveNetwork] | None = None) -> HealthRollup:
     """For the active networks of the chapters: how many have each element, the share
-    (with_element / networks), and the mean health score. One query."""
-    counts = with_health(active_networks(chapter_ids, as_of), as_of).aggregate(
-        networks=Count("pk"), **{e: Count("pk", filter=Q(**{_alias(e): True})) for e in ELEMENTS}
-    )
-    n = counts.pop("networks")
+    (with_element / networks), and the mean health score. Seven queries (six when the active
+    networks are given)."""
+    if active is None:
+        active = active_network_rows(chapter_ids, as_of)
+    ids = [n.id for n in active]
+    profiles = health_elements(Among(chapter_ids=chapter_ids), ids, as_of).values()
+    n = len(profiles)
+    counts = {e: sum(1 for p in profiles if p[e]) for e in ELEMENTS}
     share = {e: counts[e] / n if n else None for e in ELEMENTS}
     mean = sum(counts.values()) / (n * len(ELEMENTS)) if n else None
     return HealthRollup(networks=n, with_element=counts, share=share, mean_score=mean)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
-from netweave.metrics.common import active_network_q, active_networks, chapter_networks
-from netweave.networks.models import PATH_WIDTH, Network
+from netweave.metrics.common import (
+    ActiveNetwork,
+    active_network_rows,
+    active_networks,
+    active_on_days,
+    chapter_networks,
+)
+from netweave.networks.models import PATH_WIDTH
 
 # A network must be this old before we ask whether it has seeded another.
 SEEDING_MIN_AGE_DAYS = 30
@@ -27,9 +33,11 @@ def active_network_ids(chapter_ids: list[int], as_of: date) -> list[int]:
     return list(active_networks(chapter_ids, as_of).values_list("pk", flat=True))
 
 
-def active_network_count(chapter_ids: list[int], as_of: date) -> int:
-    """Count of active networks on as_of."""
-    return active_networks(chapter_ids, as_of).count()
+def active_network_count(chapter_ids: list[int], as_of: date, *,
+                         active: list[ActiveNetwork] | None = None) -> int:
+    """Count of active networks on as_of (`active`: the chapters' active networks, when the
+    caller has read them already, as with every metric below that takes it)."""
+    return len(active) if active is not None else active_networks(chapter_ids, as_of).count()
 
 
 @dataclass(frozen=True)
@@ -40,19 +48,20 @@ class NetworkBreakdown:
     by_status: dict[str, int]  # status -> all networks started by as_of
 
 
-def network_breakdown(chapter_ids: list[int], as_of: date) -> NetworkBreakdown:
+def network_breakdown(chapter_ids: list[int], as_of: date, *,
+                      active: list[ActiveNetwork] | None = None) -> NetworkBreakdown:
     """Active networks counted by kind, place and social grouping; all networks started by
-    as_of counted by status (status is current: it has no history). Four GROUP BY queries."""
-    active = active_networks(chapter_ids, as_of)
-
-    def counts(qs: Any, field: str) -> dict[Any, int]:
-        return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk"))}
-
+    as_of counted by status (status is current: it has no history). Two queries: the active
+    networks' three columns, counted here, and a GROUP BY status."""
+    if active is None:
+        active = active_network_rows(chapter_ids, as_of)
+    by_kind = Counter(n.kind for n in active)
+    by_place = Counter(n.place_id for n in active)
+    by_grouping = Counter(n.grouping for n in active)
+    statuses = chapter_networks(chapter_ids).filter(started_on__lte=as_of).values("status")
     return NetworkBreakdown(
-        by_kind=counts(active, "kind__slug"),
-        by_place=counts(active, "place_id"),
-        by_grouping=counts(active, "social_grouping"),
-        by_status=counts(chapter_networks(chapter_ids).filter(started_on__lte=as_of), "status"),
+        by_kind=dict(by_kind), by_place=dict(by_place), by_grouping=dict(by_grouping),
+        by_status={r["status"]: r["n"] for r in statuses.annotate(n=Count("pk"))},
     )
 
 
@@ -83,16 +92,15 @@ def networks_over_time(chapter_ids: list[int], as_of: date, months: int = 12) ->
 
     Past status is unknown, so "active" here is the ledger part of the definition only:
     started ≤ end and (a ledger entry or a start within ACTIVE_WINDOW_DAYS before end).
-    One query: one conditional COUNT per month and series.
+    Two queries: a conditional COUNT per month over the networks, and one over their spells.
     """
     ends = month_ends(as_of, months)
-    aggregates: dict[str, Any] = {}
-    for i, end in enumerate(ends):
-        aggregates[f"s{i}"] = Count("pk", filter=Q(started_on__lte=end))
-        aggregates[f"a{i}"] = Count("pk", filter=active_network_q(end, use_status=False))
-    row = chapter_networks(chapter_ids).aggregate(**aggregates)
+    row = chapter_networks(chapter_ids).filter(started_on__lte=as_of).aggregate(
+        **{f"s{i}": Count("pk", filter=Q(started_on__lte=end)) for i, end in enumerate(ends)}
+    )
+    active = active_on_days(chapter_ids, ends)
     return [
-        MonthPoint(month=end.replace(day=1), started_total=row[f"s{i}"], active=row[f"a{i}"])
+        MonthPoint(month=end.replace(day=1), started_total=row[f"s{i}"], active=active[i])
         for i, end in enumerate(ends)
     ]
 
@@ -133,20 +141,20 @@ def reproduction_rate(
     rate(Q) = |{n : n.seeded_from ≠ null, n.started_on ∈ Q}| / |active networks on Q's first
     day| (ledger-based "active", as in the monthly series). Quarters are the last complete ones.
     Seeded networks live in their parent's chapter, so the chapter filter applies to both.
-    One query.
+    Two queries: the seeded networks per quarter, and the active ones on each first day.
     """
     spans = complete_quarters(as_of, quarters)
-    aggregates: dict[str, Any] = {}
-    for i, (start, end) in enumerate(spans):
-        aggregates[f"s{i}"] = Count(
-            "pk", filter=Q(seeded_from__isnull=False, started_on__gte=start, started_on__lte=end)
-        )
-        aggregates[f"a{i}"] = Count("pk", filter=active_network_q(start, use_status=False))
-    row = chapter_networks(chapter_ids).aggregate(**aggregates)
+    row = chapter_networks(chapter_ids).filter(
+        seeded_from__isnull=False, started_on__gte=spans[0][0], started_on__lte=spans[-1][1]
+    ).aggregate(**{
+        f"s{i}": Count("pk", filter=Q(started_on__gte=start, started_on__lte=end))
+        for i, (start, end) in enumerate(spans)
+    })
+    active = active_on_days(chapter_ids, [start for start, _ in spans])
     return [
         QuarterRate(
-            start=start, end=end, seeded=row[f"s{i}"], active_at_start=row[f"a{i}"],
-            rate=row[f"s{i}"] / row[f"a{i}"] if row[f"a{i}"] else None,
+            start=start, end=end, seeded=row[f"s{i}"], active_at_start=active[i],
+            rate=row[f"s{i}"] / active[i] if active[i] else None,
         )
         for i, (start, end) in enumerate(spans)
     ]
@@ -159,25 +167,28 @@ class SeedingShare:
     share: float | None
 
 
-def seeding_share(chapter_ids: list[int], as_of: date) -> SeedingShare:
+def seeding_share(chapter_ids: list[int], as_of: date, *,
+                  active: list[ActiveNetwork] | None = None) -> SeedingShare:
     """Share of active networks at least a month old that seeded ≥1 network in the last year.
 
     share = |{n active, n.started_on ≤ as_of − 30 d, ∃ child c: c.started_on ∈ [as_of − 365 d,
-    as_of]}| / |{n active, n.started_on ≤ as_of − 30 d}|. One query.
+    as_of]}| / |{n active, n.started_on ≤ as_of − 30 d}|. Two queries: the active networks,
+    and the parents of the networks started in the last year (a seeded network is in its
+    parent's chapter).
     """
-    children = Network.objects.filter(
-        seeded_from_id=OuterRef("pk"),
-        started_on__gte=as_of - timedelta(days=SEEDING_LOOKBACK_DAYS),
-        started_on__lte=as_of,
+    if active is None:
+        active = active_network_rows(chapter_ids, as_of)
+    oldest = as_of - timedelta(days=SEEDING_MIN_AGE_DAYS)
+    eligible = [n.id for n in active if n.started_on <= oldest]
+    parents = set(
+        chapter_networks(chapter_ids).filter(
+            seeded_from__isnull=False,
+            started_on__gte=as_of - timedelta(days=SEEDING_LOOKBACK_DAYS), started_on__lte=as_of,
+        ).values_list("seeded_from_id", flat=True).distinct()
     )
-    eligible = active_networks(chapter_ids, as_of).filter(
-        started_on__lte=as_of - timedelta(days=SEEDING_MIN_AGE_DAYS)
-    )
-    row = eligible.aggregate(
-        eligible=Count("pk"), seeding=Count("pk", filter=Q(Exists(children)))
-    )
-    share = row["seeding"] / row["eligible"] if row["eligible"] else None
-    return SeedingShare(eligible=row["eligible"], seeding=row["seeding"], share=share)
+    seeding = sum(1 for pk in eligible if pk in parents)
+    return SeedingShare(eligible=len(eligible), seeding=seeding,
+                        share=seeding / len(eligible) if eligible else None)
 
 
 # --- 4. Generations and streams ----------------------------------------------------------------
@@ -190,16 +201,17 @@ class GenerationRow:
     active: int  # of those, active on as_of
 
 
-def networks_per_generation(chapter_ids: list[int], as_of: date) -> list[GenerationRow]:
+def networks_per_generation(chapter_ids: list[int], as_of: date, *,
+                            active: list[ActiveNetwork] | None = None) -> list[GenerationRow]:
     """Networks (started by as_of) and active networks per generation (1 = not seeded by a
-    network). One GROUP BY query."""
-    rows = (
-        chapter_networks(chapter_ids).filter(started_on__lte=as_of)
-        .values("generation")
-        .annotate(n=Count("pk"), active=Count("pk", filter=active_network_q(as_of)))
-        .order_by("generation")
-    )
-    return [GenerationRow(r["generation"], r["n"], r["active"]) for r in rows]
+    network). Two queries: a GROUP BY, and the active networks."""
+    rows = (chapter_networks(chapter_ids).filter(started_on__lte=as_of)
+            .values("generation").annotate(n=Count("pk")).order_by("generation"))
+    started = {r["generation"]: r["n"] for r in rows}
+    if active is None:
+        active = active_network_rows(chapter_ids, as_of)
+    alive = Counter(n.generation for n in active)
+    return [GenerationRow(g, n, alive.get(g, 0)) for g, n in sorted(started.items())]
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,12 @@ def network_seed(
     lead = convener or seeded_by
     if lead is not None:
         _join(actor, network, lead, Membership.Role.CONVENER, timezone.localdate())
-    for person in {p for p in (seeded_by, lead) if p is not None}:
+    # The parent's current conveners built something too: a network seeded from theirs while
+    # they convene it makes them builders now, not at the next daily refresh.
+    parent_conveners = Person.objects.filter(
+        memberships__network=parent, memberships__role=Membership.Role.CONVENER,
+        memberships__left_on__isnull=True)
+    for person in {p for p in (seeded_by, lead, *parent_conveners) if p is not None}:
         refresh_stage(person)
     forget_scope(actor)
     return network

@@ -137,3 +137,33 @@ def channels_read(*, actor: Any, person: Person, purpose: str = "view") -> list[
 def channel_kinds(person: Person) -> list[str]:
     """Which kinds of channel a person has, without reading any value (no audit needed)."""
     return list(person.channels.values_list("kind", flat=True))
+
+
+def channel_choices_for(person_ids: Iterable[int]) -> dict[int, list[tuple[str, bool]]]:
+    """(kind, preferred) of each person's channels, preferred first, without reading any value
+    (no audit needed): enough for notify to decide which channel a person agreed to."""
+    choices: dict[int, list[tuple[str, bool]]] = {}
+    rows = (
+        ContactChannel.objects.filter(person_id__in=list(person_ids))
+        .order_by("person_id", "-preferred", "consented_at", "id")
+        .values_list("person_id", "kind", "preferred")
+    )
+    for person_id, kind, preferred in rows:
+        choices.setdefault(person_id, []).append((kind, preferred))
+    return choices
+
+
+def channel_value_for_sending(*, person: Person, kind: str, reason: str) -> str | None:
+    """The value of the person's channel of this kind, read by the system to send them a
+    message they agreed to (netweave.notify). Audited like every other read, with no actor:
+    the audit log then shows each time a background job read someone's contact details."""
+    row = (
+        person.channels.filter(kind=kind).order_by("-preferred", "consented_at", "id").first()
+    )
+    if row is None:
+        return None
+    audit(
+        actor=None, action="contacts.read", chapter_id=person.chapter_id,
+        target=person.public_id, purpose=f"notify:{reason}", kinds=[kind],
+    )
+    return row.value

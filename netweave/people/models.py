@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netweave.core.models import Chapter, Place, PublicIdModel
+from netweave.core.models import AppendOnlyModel, Chapter, Place, PublicIdModel
 
 
 class Constraint(models.TextChoices):
@@ -124,6 +124,18 @@ class Person(PublicIdModel):
         related_name="followups", verbose_name=_("follow-up owner"),
     )
     followup_due = models.DateField(_("follow up by"), null=True, blank=True, db_index=True)
+    # Who handed the follow-up to its owner (None: the system, at sign-up). A decline sends it
+    # back to them; until the owner accepts, the assignment is pending.
+    followup_assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("assigned by"),
+    )
+    followup_accepted_at = models.DateTimeField(null=True, blank=True)
+    # The last time someone recorded a follow-up step or note about them: with their own
+    # activity and their sign-up, what the "untouched for N days" rule looks at.
+    touched_at = models.DateTimeField(null=True, blank=True)
+    # When an organizer last asked them to convene a network (a "ready for more" prompt).
+    asked_to_convene_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     # Derived from the ledger by the services, kept here so lists can filter on it.
@@ -141,6 +153,11 @@ class Person(PublicIdModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def followup_pending(self) -> bool:
+        """Handed to an owner who has not accepted it yet."""
+        return self.followup_owner_id is not None and self.followup_accepted_at is None
 
 
 class ContactChannel(models.Model):
@@ -166,4 +183,154 @@ class ContactChannel(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "kind", "lookup_hash"], name="channel_once")
+        ]
+
+
+class ChapterSettings(models.Model):
+    """The ladder's thresholds and the follow-up rules a chapter chooses for itself.
+
+    A chapter without a row uses the defaults (`for_chapter` returns an unsaved one); the row is
+    written the first time an organizer saves the settings page.
+    """
+
+    chapter = models.OneToOneField(Chapter, on_delete=models.CASCADE,
+                                   related_name="people_settings")
+    contributor_actions = models.PositiveSmallIntegerField(
+        _("actions that make a contributor"), default=3,
+        help_text=_("Someone who did this many things in the window below is a contributor."),
+    )
+    contributor_days = models.PositiveSmallIntegerField(
+        _("window, in days"), default=90,
+        help_text=_("How far back actions count for the contributor stage."),
+    )
+    ready_actions = models.PositiveSmallIntegerField(
+        _("actions that make someone ready to convene"), default=6,
+        help_text=_("A steady contributor (this many actions in the window) who convenes "
+                    "nothing yet is suggested as a convener."),
+    )
+    new_convener_days = models.PositiveSmallIntegerField(
+        _("days a convener counts as new"), default=90,
+        help_text=_("New conveners without a coach are suggested a pairing; conveners for "
+                    "longer (or builders) are suggested as coaches."),
+    )
+    followup_days = models.PositiveSmallIntegerField(
+        _("days to the first follow-up"), default=3,
+        help_text=_("A new person's follow-up is due this many days after they come in."),
+    )
+    untouched_person_days = models.PositiveSmallIntegerField(
+        _("days before a person counts as untouched"), default=30,
+    )
+    untouched_network_days = models.PositiveSmallIntegerField(
+        _("days before a network counts as untouched"), default=30,
+    )
+    link_days = models.PositiveSmallIntegerField(
+        _("days a no-login link works"), default=14,
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # The fields an organizer sets, with the range each may take.
+    LIMITS = {
+        "contributor_actions": (1, 100), "contributor_days": (7, 730),
+        "ready_actions": (1, 200), "new_convener_days": (7, 730), "followup_days": (0, 60),
+        "untouched_person_days": (1, 365), "untouched_network_days": (1, 365),
+        "link_days": (1, 90),
+    }
+
+    class Meta:
+        verbose_name_plural = "chapter settings"
+
+    @classmethod
+    def for_chapter(cls, chapter_id: int) -> ChapterSettings:
+        """The chapter's settings, or the defaults (unsaved) when it never changed them."""
+        return cls.objects.filter(chapter_id=chapter_id).first() or cls(chapter_id=chapter_id)
+
+    @classmethod
+    def for_chapters(cls, chapter_ids: list[int]) -> dict[int, ChapterSettings]:
+        """Each chapter's settings (or the defaults), in one query."""
+        saved = {row.chapter_id: row for row in cls.objects.filter(chapter_id__in=chapter_ids)}
+        return {cid: saved.get(cid) or cls(chapter_id=cid) for cid in chapter_ids}
+
+
+class StageChange(AppendOnlyModel):
+    """A move on the ladder, written when the derived stage changes: the timeline on a person's
+    page reads these beside the ledger. The ledger stays the truth; this is its consequence,
+    kept because the inputs (memberships, network status) change in place."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=12, choices=Stage.choices)
+    to_stage = models.CharField(max_length=12, choices=Stage.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"])]
+
+    @property
+    def is_up(self) -> bool:
+        return Stage.values.index(self.to_stage) > Stage.values.index(self.from_stage)
+
+
+class CoachingPair(models.Model):
+    """An experienced convener coaching a newer one, from `started_on` until `ended_on`."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="coaching")
+    coached = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="coached_by")
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "coached"],
+                                    condition=models.Q(ended_on__isnull=True),
+                                    name="one_current_coaching_pair"),
+            models.CheckConstraint(condition=~models.Q(coach=models.F("coached")),
+                                   name="coach_is_someone_else"),
+        ]
+
+
+class ActionLink(models.Model):
+    """A no-login link: someone who never signs in reports back on a task, or records a network
+    they seeded. Only a keyed hash of the token is stored (as for core.Invite); each link works
+    once and until `expires_at`, and the write goes through the usual service."""
+
+    class Kind(models.TextChoices):
+        TASK_REPORT = "task_report", _("Report back on a task")
+        NETWORK_SEED = "network_seed", _("Record a seeded network")
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    # Who the link is for: the write is credited to them.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="action_links")
+    task = models.ForeignKey("work.Task", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    network = models.ForeignKey("networks.Network", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # What the use made (a seeded network's public id), for the audit and the thank-you page.
+    result = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="task_report", task__isnull=False)
+                           | models.Q(kind="network_seed", network__isnull=False)),
+                name="action_link_has_its_target",
+            )
         ]

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from netweave.core.models import Chapter, PublicIdModel
+from netweave.people.models import Stage, Visibility
 
 
 class Setting(models.TextChoices):
@@ -35,7 +36,7 @@ class Playbook(PublicIdModel):
     suitable_for = models.JSONField(default=list, blank=True)
     discreet_safe = models.BooleanField(_("safe for discreet people"), default=False)
     visibility = models.PositiveSmallIntegerField(
-        _("how public-facing"), default=1,
+        _("how public-facing"), default=1, choices=Visibility.choices,
         help_text=_("0 behind the scenes, 1 with people you know, 2 in public."),
     )
     # What to report back: [{"key": "flyers", "label": "Flyers given out"}, ...]
@@ -43,8 +44,12 @@ class Playbook(PublicIdModel):
     prepare = models.TextField(_("read or watch first"), blank=True)
     builds_toward = models.ForeignKey(
         "networks.NetworkKind", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("builds toward"),
     )
+    # The lowest rung of the ladder (people.Stage) this work suits: first steps are open to a
+    # new contact, "form a network" waits until someone keeps doing things (work/matching.py).
+    min_stage = models.CharField(_("suits people from"), max_length=12, default="contact",
+                                 choices=Stage.choices)
     # {"es": {"title": ..., "summary": ..., "steps": [...], "prepare": ...,
     #         "report_labels": {"flyers": ...}}}
     translations = models.JSONField(default=dict, blank=True)

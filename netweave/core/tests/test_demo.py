@@ -19,12 +19,13 @@ from netweave.core.models import Chapter, Contribution
 from netweave.core.scope import scope_of
 from netweave.demo import LOGINS, build
 from netweave.events.models import Attendance, Event
+from netweave.learning.models import Engagement
 from netweave.networks.models import Membership, Network
 from netweave.networks.selectors import descendants
 from netweave.outreach.models import OutreachSession
 from netweave.people import contacts
 from netweave.people.ladder import stage_of
-from netweave.people.models import FollowUp, Person, Stage
+from netweave.people.models import CoachingPair, FollowUp, Person, Stage, StageChange
 from netweave.people.selectors import followups_due_for
 from netweave.work.models import Task
 
@@ -61,6 +62,39 @@ class TestTheDemoMovement:
         people = list(Person.objects.all())
         assert {p.stage for p in people} == set(Stage.values)
         assert all(stage_of(p) == p.stage for p in people)
+
+    def test_every_stage_has_people_with_paths_coaches_and_learning_behind_them(self):
+        for stage in Stage.values:
+            assert Person.objects.filter(stage=stage).exists(), stage
+        moved = StageChange.objects.values_list("to_stage", flat=True).distinct()
+        assert set(moved) == set(Stage.values) - {Stage.CONTACT}  # every move up is recorded
+        latest = dict(StageChange.objects.order_by("at", "id").values_list("person_id",
+                                                                             "to_stage"))
+        stages = dict(Person.objects.values_list("id", "stage"))
+        assert all(stages[person] == stage for person, stage in latest.items())
+        pairs = CoachingPair.objects.select_related("coach", "coached")
+        assert pairs.filter(ended_on__isnull=True).exists() and pairs.filter(
+            ended_on__isnull=False).exists()
+        assert all(pair.coach.stage in (Stage.CONVENER, Stage.BUILDER) for pair in pairs)
+        tomas = get_user_model().objects.get(username="tomas").person
+        assert pairs.filter(coached=tomas, coach__user__username="marta",
+                            ended_on__isnull=True).exists()
+        assert Engagement.objects.exists()
+        assert Contribution.objects.filter(kind=K.RESOURCE_ENGAGED).count() >= (
+            Engagement.objects.count())
+        states = set(Person.objects.values_list("followup_status", flat=True))
+        assert states == set(FollowUp.values)
+
+    def test_personal_tasks_fit_their_person_by_the_matching_rules(self):
+        from netweave.work import matching
+        from netweave.work.selectors import situation_of, work_of
+
+        for task in Task.objects.filter(person__isnull=False).exclude(
+                playbook__slug="form-a-network").select_related(
+                "person__place", "playbook__builds_toward"):
+            who = situation_of(task.person)
+            refusal = matching.playbook_refusal(who, work_of(task.playbook))
+            assert refusal in ("", "stage"), (task.person, task.playbook.slug, refusal)
 
     def test_there_are_people_in_every_followup_state_some_overdue_some_just_signed_up(self):
         people = Person.objects.all()

@@ -58,3 +58,15 @@ def test_health_rollup_gives_the_share_of_active_networks_with_each_element(heal
     assert result.share["learning"] == 1.0 and result.share["linked"] == 0.5
     assert result.mean_score == 9 / 16
     assert set(result.share) == set(ELEMENTS)
+
+
+def test_a_resource_engaged_with_as_the_network_lights_learning_for_90_days():
+    ch = chapter()
+    n = net(ch, "N", date(2024, 1, 1))
+    # Watched together on 2025-04-01: AS_OF (2025-06-15) is 75 days later, inside the window;
+    # 2025-07-01 is 91 days later, outside it.
+    entry(ch, K.RESOURCE_ENGAGED, date(2025, 4, 1), network=n,
+          data={"resource": "x", "how": "watched"})
+    assert network_health(n.id, AS_OF).elements["learning"]
+    assert not network_health(n.id, date(2025, 7, 1)).elements["learning"]
+    assert not network_health(n.id, date(2025, 3, 31)).elements["learning"]

@@ -18,8 +18,21 @@ from netweave.core.scope import scope_of
 from netweave.events.selectors import events_for
 from netweave.networks.models import Network
 from netweave.networks.selectors import network_counts_by_status, networks_for
-from netweave.people.selectors import followups_due_for, new_signups_for
-from netweave.work.selectors import my_tasks, overdue_tasks_for, tasks_for
+from netweave.people.selectors import (
+    followups_due_for,
+    new_signups_for,
+    overdue_followups_for,
+    prompts_for,
+    untouched_networks_for,
+    untouched_people_for,
+)
+from netweave.work.selectors import (
+    first_tasks_for,
+    my_suggestions,
+    my_tasks,
+    overdue_tasks_for,
+    tasks_for,
+)
 
 PANEL_SIZE = 10
 
@@ -31,12 +44,19 @@ def _upcoming_events(user: Any) -> list[Any]:
 def _organizer_panels(user: Any) -> dict[str, Any]:
     counts = network_counts_by_status(user)
     statuses = Network.Status.choices
+    followups, signups = list(followups_due_for(user)), list(new_signups_for(user))
     return {
-        "followups": list(followups_due_for(user)),
-        "signups": list(new_signups_for(user)),
+        "followups": followups,
+        "signups": signups,
+        "first_tasks": first_tasks_for(user, [*signups, *followups]),
         "network_counts": [(value, label, counts[value]) for value, label in statuses],
         "events": _upcoming_events(user),
         "overdue_tasks": list(overdue_tasks_for(user)),
+        # The ladder and follow-up rules (docs/ladder-and-followup.md).
+        "prompts": prompts_for(user),
+        "overdue_followups": list(overdue_followups_for(user)[:PANEL_SIZE]),
+        "untouched_people": list(untouched_people_for(user)[:PANEL_SIZE]),
+        "untouched_networks": list(untouched_networks_for(user)[:PANEL_SIZE]),
     }
 
 
@@ -52,6 +72,7 @@ def _convener_panels(user: Any) -> dict[str, Any]:
 def _member_panels(user: Any) -> dict[str, Any]:
     return {
         "tasks": list(my_tasks(user)[:PANEL_SIZE]),
+        "my_suggestions": my_suggestions(user),
         "networks": list(networks_for(user)[:PANEL_SIZE]),
         "events": _upcoming_events(user),
         "followups": list(followups_due_for(user)),

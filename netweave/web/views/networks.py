@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from netweave.core.access import require
 from netweave.core.selectors import organized_chapters_for
+from netweave.learning.selectors import network_learning_for
 from netweave.metrics.selectors import network_health_for
 from netweave.networks import services
 from netweave.networks.access import access_network, sees_members
@@ -87,7 +88,7 @@ def render_network(request: HttpRequest, network: Network, *, errors: list[Any] 
                    status: int = 200) -> HttpResponse:
     context = {"o": network_overview(request.user, network), "network": network,
                "health": health_profile(network_health_for(request.user, network)),
-               "errors": errors or []}
+               "errors": errors or [], "learning": network_learning_for(request.user, network)}
     return render(request, "web/networks/detail.html", context, status=status)
 
 

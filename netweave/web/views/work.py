@@ -8,17 +8,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from netweave.core.access import require
+from netweave.core.scope import scope_of
+from netweave.core.selectors import organized_chapters_for, places_for
+from netweave.networks.selectors import kinds_for
+from netweave.people import services as people_services
+from netweave.people.access import access_person
+from netweave.people.models import Constraint
 from netweave.web.forms.work import (
     DropForm,
     PlaybookFilterForm,
+    PlaybookForm,
     ReportForm,
+    SituationForm,
     StepForm,
+    SuggestionForm,
     TaskAssignForm,
     TaskFilterForm,
 )
@@ -49,14 +60,60 @@ def playbook_list(request: HttpRequest) -> HttpResponse:
     form = PlaybookFilterForm(request.GET or None)
     page = paginate(request, playbooks_for(request.user, **form.filters()))
     page.object_list = with_text(page.object_list)
-    return render(request, "web/work/playbooks.html", {"form": form, "page": page})
+    may_add = organized_chapters_for(request.user).exists()
+    return render(request, "web/work/playbooks.html",
+                  {"form": form, "page": page, "may_add": may_add})
 
 
 @login_required
 def playbook_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     playbook = with_text([access_playbook(request.user, public_id)])[0]
     assign = TaskAssignForm(request.user, initial={"playbook": playbook.public_id})
-    return render(request, "web/work/playbook.html", {"playbook": playbook, "assign": assign})
+    may_edit = playbook.chapter_id is not None and scope_of(request.user).organizes(
+        playbook.chapter_id)
+    playbook.suitable_labels = [  # type: ignore[attr-defined]
+        Constraint(c).label for c in playbook.suitable_for if c in Constraint.values]
+    return render(request, "web/work/playbook.html",
+                  {"playbook": playbook, "assign": assign, "may_edit": may_edit})
+
+
+@login_required
+def playbook_new(request: HttpRequest) -> HttpResponse:
+    """A chapter adds a way in to its catalog (organizers)."""
+    chapters = organized_chapters_for(request.user)
+    require(chapters.exists())
+    only = chapters.first() if chapters.count() == 1 else None
+    # Several chapters (an admin): the shared kinds only, since the chapter is chosen below.
+    kinds = kinds_for(request.user, only.id if only else None)
+    form = PlaybookForm(request.POST or None, kinds=kinds, chapters=chapters)
+    if request.method == "POST" and form.is_valid():
+        chapter = form.cleaned_data.get("chapter") or only
+        assert chapter is not None  # one chapter, or the form asked which
+        playbook = attempt(form, lambda: services.playbook_create(
+            actor=request.user, chapter=chapter, **form.service_values()))
+        if playbook is not None:
+            messages.success(request, _("Playbook added to the catalog."))
+            return redirect(f"/playbooks/{playbook.public_id}/")
+    return render(request, "web/work/playbook_form.html",
+                  {"form": form, "title": _("New playbook"), "playbook": None})
+
+
+@login_required
+def playbook_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A chapter edits one of its own playbooks; the shared starter catalog is read-only."""
+    playbook = access_playbook(request.user, public_id)
+    require(playbook.chapter_id is not None
+            and scope_of(request.user).organizes(playbook.chapter_id))
+    form = PlaybookForm(request.POST or None, initial=PlaybookForm.initial_from(playbook),
+                        kinds=kinds_for(request.user, playbook.chapter_id), editing=True)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values(old=playbook)
+        if attempt(form, lambda: services.playbook_update(
+                actor=request.user, playbook=playbook, **values)):
+            messages.success(request, _("Saved."))
+            return redirect(f"/playbooks/{playbook.public_id}/")
+    return render(request, "web/work/playbook_form.html",
+                  {"form": form, "title": _("Edit %s") % playbook, "playbook": playbook})
 
 
 # --- Tasks ------------------------------------------------------------------------------------
@@ -176,8 +233,80 @@ def task_drop(request: HttpRequest, public_id: str) -> HttpResponse:
     return render_task(request, task, drop_form=form)
 
 
+# --- Ways in: a person's situation, and taking on or offering what fits ---------------------
+
+
+@login_required
+def situation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A person's situation in a few taps: themselves, or an organizer of their chapter."""
+    person = access_person(request.user, public_id, for_write=True)
+    form = SituationForm(
+        request.POST or None, person=person,
+        places=places_for(request.user, chapter_id=person.chapter_id),
+        kinds=kinds_for(request.user, person.chapter_id),
+    )
+    if request.method == "POST" and form.is_valid() and attempt(
+            form, lambda: people_services.person_update(
+                actor=request.user, person=person, **form.cleaned_data)):
+        messages.success(request, _("Saved. The suggestions now fit the new situation."))
+        return redirect(_back(request, f"/people/{person.public_id}/"))
+    return render(request, "web/work/situation.html",
+                  {"form": form, "person": person, "next": _back(request, "")},
+                  status=400 if form.is_bound else 200)
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    """Where the one-click buttons return to: the page they were on, if it is ours."""
+    target = request.POST.get("next", "") or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def suggestion_offer(request: HttpRequest) -> HttpResponse:
+    """One click beside a suggestion: offer this playbook to this person (a task, offered)."""
+    form = SuggestionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    person = access_person(request.user, form.cleaned_data["person"])
+    playbook = access_playbook(request.user, form.cleaned_data["playbook"])
+    try:
+        task = services.task_offer(actor=request.user, playbook=playbook, person=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Offered to %(name)s: %(task)s.")
+                         % {"name": person.display_name, "task": task.playbook})
+    return redirect(_back(request, f"/people/{person.public_id}/"))
+
+
+@login_required
+@require_POST
+def suggestion_take(request: HttpRequest) -> HttpResponse:
+    """One click on the member's home: take this playbook on (a task of their own, accepted)."""
+    form = SuggestionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    playbook = access_playbook(request.user, form.cleaned_data["playbook"])
+    try:
+        task = services.task_take_on(actor=request.user, playbook=playbook)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_back(request, "/"))
+    messages.success(request, _("It's yours. The steps are below."))
+    return redirect(task_url(task))
+
+
 urlpatterns = [
     path("playbooks/", playbook_list, name="playbooks"),
+    path("playbooks/new/", playbook_new, name="playbook_new"),
+    path("playbooks/<str:public_id>/edit/", playbook_edit, name="playbook_edit"),
+    path("ways-in/situation/<str:public_id>/", situation_edit, name="situation_edit"),
+    path("ways-in/offer/", suggestion_offer, name="suggestion_offer"),
+    path("ways-in/take/", suggestion_take, name="suggestion_take"),
     path("playbooks/<str:public_id>/", playbook_detail, name="playbook"),
     path("tasks/", task_list, name="tasks"),
     path("tasks/new/", task_new, name="task_new"),

@@ -1,4 +1,5 @@
-"""`netweave worker`: background jobs in-process (today: the daily metric snapshot).
+"""`netweave worker`: background jobs (metric snapshots, reminders, digests), run in-process,
+or put on the queue when NETWEAVE_QUEUE_URL is set (then `netweave rqworker` runs them).
 
     netweave worker          loop: run due jobs, sleep until the next day, stop on SIGTERM/SIGINT
     netweave worker --once   run the jobs that are due now and exit (cron, tests)
@@ -16,7 +17,7 @@ from netweave.core.worker import Outcome, load_jobs, run_due, run_forever, stop_
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (the daily metric snapshot) in a loop, or once with --once."
+    help = "Run (or enqueue) the daily background jobs in a loop, or once with --once."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="run the due jobs and exit")

@@ -109,7 +109,7 @@ def test_a_convener_records_a_seeded_network_and_sees_it_in_the_lineage(world, p
     login(page, "carol", PASSWORD)
     page.goto(f"/networks/{world.network.public_id}/")
     assert_fits_phone(page)
-    page.get_by_role("link", name="Record a seeded network").click()
+    page.get_by_role("link", name="Record a seeded network", exact=True).click()
     page.wait_for_load_state()
     page.fill("input[name=name]", "Eastside school table")
     page.select_option("select[name=kind]", label="School table")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "netweave.notify"
+    label = "notify"
+    verbose_name = _("Notifications")
+    default_auto_field = "django.db.models.BigAutoField"
