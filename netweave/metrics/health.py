@@ -10,11 +10,9 @@ from django.db.models import Count, Q
 
 from netweave.events.models import Event
 
-# The windows and kinds of the ledger elements live with the spells that answer them.
-from netweave.metrics.activity import LEARNING_PLAYBOOKS as LEARNING_PLAYBOOKS
+# The windows and kinds of the ledger elements (recent activity, tasks done, learning) live
+# with the spells that answer them, in metrics.activity.
 from netweave.metrics.activity import LEARNING_WINDOW_DAYS
-from netweave.metrics.activity import RECENT_ACTIVITY_DAYS as RECENT_ACTIVITY_DAYS
-from netweave.metrics.activity import TASK_WINDOW_DAYS as TASK_WINDOW_DAYS
 from netweave.metrics.common import (
     ActiveNetwork,
     active_network_rows,

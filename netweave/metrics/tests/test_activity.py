@@ -195,6 +195,8 @@ def test_the_indexes_agree_with_the_ledger_for_any_ledger(rows, starts, move):
             assert set(active_networks([ch.id], day).values_list("pk", flat=True)) == expected
             assert set(active_people([ch.id], day).values_list("pk", flat=True)) == \
                 reference_active_people(entries, day)
+            # The isolated count is the isolated list, counted another way.
+            assert isolated_count([ch.id], day) == isolated_people([ch.id], day).count()
             for measure in activity.NETWORK_MEASURES[1:]:
                 assert set(NetworkSpell.objects.filter(
                     measure=measure.name, starts_on__lte=day, ends_on__gte=day,

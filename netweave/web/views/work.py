@@ -61,7 +61,7 @@ def playbook_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, playbooks_for(request.user, **form.filters()))
     page.object_list = with_text(page.object_list)
     may_add = organized_chapters_for(request.user).exists()
-    return render(request, "web/work/playbooks.html",
+    return render(request, "web/tasks/playbooks.html",
                   {"form": form, "page": page, "may_add": may_add})
 
 
@@ -73,7 +73,7 @@ def playbook_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         playbook.chapter_id)
     playbook.suitable_labels = [  # type: ignore[attr-defined]
         Constraint(c).label for c in playbook.suitable_for if c in Constraint.values]
-    return render(request, "web/work/playbook.html",
+    return render(request, "web/tasks/playbook.html",
                   {"playbook": playbook, "assign": assign, "may_edit": may_edit})
 
 
@@ -94,7 +94,7 @@ def playbook_new(request: HttpRequest) -> HttpResponse:
         if playbook is not None:
             messages.success(request, _("Playbook added to the catalog."))
             return redirect(f"/playbooks/{playbook.public_id}/")
-    return render(request, "web/work/playbook_form.html",
+    return render(request, "web/tasks/playbook_form.html",
                   {"form": form, "title": _("New playbook"), "playbook": None})
 
 
@@ -112,7 +112,7 @@ def playbook_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, playbook=playbook, **values)):
             messages.success(request, _("Saved."))
             return redirect(f"/playbooks/{playbook.public_id}/")
-    return render(request, "web/work/playbook_form.html",
+    return render(request, "web/tasks/playbook_form.html",
                   {"form": form, "title": _("Edit %s") % playbook, "playbook": playbook})
 
 
@@ -124,7 +124,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     page = paginate(request, tasks_for(request.user, **form.filters()))
     page.object_list = label_assignees(request.user, page.object_list)
-    return render(request, "web/work/tasks.html", {"form": form, "page": page})
+    return render(request, "web/tasks/tasks.html", {"form": form, "page": page})
 
 
 @login_required
@@ -137,7 +137,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
             if task is not None:
                 messages.success(request, _("Task given: %s.") % task.playbook)
                 return redirect(task_url(task))
-        return render(request, "web/work/task_new.html", {"form": form})
+        return render(request, "web/tasks/task_new.html", {"form": form})
     # The query names what to assign; outsiders get 404, those who may not assign 403.
     target = assignment_target(
         request.user, playbook_id=request.GET.get("playbook", ""),
@@ -149,7 +149,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
         "network": target.network.public_id if target.network else "",
     }
     form = TaskAssignForm(request.user, initial=initial)
-    return render(request, "web/work/task_new.html", {"form": form, "target": target})
+    return render(request, "web/tasks/task_new.html", {"form": form, "target": target})
 
 
 def render_task(request: HttpRequest, task: Task, *, status: int = 200,
@@ -167,7 +167,7 @@ def render_task(request: HttpRequest, task: Task, *, status: int = 200,
         "report_form": forms.get("report_form") or ReportForm(page.report_labels),
         "drop_form": forms.get("drop_form") or DropForm(),
     }
-    return render(request, "web/work/task.html", context, status=status)
+    return render(request, "web/tasks/task.html", context, status=status)
 
 
 @login_required
@@ -191,7 +191,7 @@ def task_step(request: HttpRequest, public_id: str) -> HttpResponse:
             # reloads the page instead of swapping one step.
             return HttpResponse(headers={"HX-Refresh": "true"})
         step = task_page(request.user, task).steps[form.cleaned_data["step"]]
-        return render(request, "web/work/_step.html",
+        return render(request, "web/tasks/_step.html",
                       {"task": task, "step": step, "may_work": True})
     return render_task(request, task, errors=form_error_messages(form), status=400)
 
@@ -250,7 +250,7 @@ def situation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, person=person, **form.cleaned_data)):
         messages.success(request, _("Saved. The suggestions now fit the new situation."))
         return redirect(_back(request, f"/people/{person.public_id}/"))
-    return render(request, "web/work/situation.html",
+    return render(request, "web/tasks/situation.html",
                   {"form": form, "person": person, "next": _back(request, "")},
                   status=400 if form.is_bound else 200)
 
