@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -39,7 +38,7 @@ from netweave.web.forms.learning import (
     ResourceForm,
     SessionForm,
 )
-from netweave.web.views.base import paginate
+from netweave.web.views.base import paginate, safe_next
 from netweave.web.views.campaigns import planning_chapters
 from netweave.web.views.networks import attempt
 
@@ -53,15 +52,6 @@ DONE = {
 
 def resource_url(resource: Resource) -> str:
     return reverse("resource", kwargs={"public_id": resource.public_id})
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    """Where a one-tap form came from (this site only), so the list keeps its filters."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @login_required
@@ -144,7 +134,7 @@ def resource_watched(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return render_resource(request, resource, status=400)
     messages.success(request, str(DONE[Engagement.How.WATCHED]) % resource.title)
-    return redirect(_back(request, resource_url(resource)))
+    return redirect(safe_next(request, resource_url(resource)))
 
 
 @login_required

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +32,7 @@ from netweave.web.forms.work import (
     TaskAssignForm,
     TaskFilterForm,
 )
-from netweave.web.views.base import form_error_messages, paginate
+from netweave.web.views.base import form_error_messages, paginate, safe_next
 from netweave.web.views.networks import attempt
 from netweave.work import services
 from netweave.work.access import access_playbook, access_task
@@ -249,19 +248,10 @@ def situation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             form, lambda: people_services.person_update(
                 actor=request.user, person=person, **form.cleaned_data)):
         messages.success(request, _("Saved. The suggestions now fit the new situation."))
-        return redirect(_back(request, f"/people/{person.public_id}/"))
+        return redirect(safe_next(request, f"/people/{person.public_id}/"))
     return render(request, "web/tasks/situation.html",
-                  {"form": form, "person": person, "next": _back(request, "")},
+                  {"form": form, "person": person, "next": safe_next(request, "")},
                   status=400 if form.is_bound else 200)
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    """Where the one-click buttons return to: the page they were on, if it is ours."""
-    target = request.POST.get("next", "") or request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @login_required
@@ -280,7 +270,7 @@ def suggestion_offer(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Offered to %(name)s: %(task)s.")
                          % {"name": person.display_name, "task": task.playbook})
-    return redirect(_back(request, f"/people/{person.public_id}/"))
+    return redirect(safe_next(request, f"/people/{person.public_id}/"))
 
 
 @login_required
@@ -295,7 +285,7 @@ def suggestion_take(request: HttpRequest) -> HttpResponse:
         task = services.task_take_on(actor=request.user, playbook=playbook)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(_back(request, "/"))
+        return redirect(safe_next(request, "/"))
     messages.success(request, _("It's yours. The steps are below."))
     return redirect(task_url(task))
 
