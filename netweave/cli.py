@@ -8,6 +8,9 @@
     netweave rqworker netweave   run queued jobs (production, with NETWEAVE_QUEUE_URL set)
     netweave snapshot      store today's headline metrics; --backfill rebuilds past days
     netweave report        headline metrics and growth verdict per chapter (text, --json, --csv)
+    netweave purge_stale   forget contacts who never took a step, past retention; --dry-run lists
+    netweave deliver_webhooks   send webhook deliveries due now (cron, every minute)
+    netweave rotate_keys   re-encrypt values on an old key; --rehash after a hash key change
     netweave <django command> ...   e.g. migrate, shell, check --deploy
 """
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from netweave.core.ledger import audit
 from netweave.core.models import AuditEntry, Chapter, ChapterRole, Contribution, Place
 
 
@@ -38,9 +39,34 @@ class PlaceAdmin(admin.ModelAdmin):
 
 @admin.register(ChapterRole)
 class ChapterRoleAdmin(admin.ModelAdmin):
+    """Organizer roles given or taken in the back office are audited like the services' own
+    (core.services.organizer_grant / organizer_revoke)."""
+
     list_display = ("user", "chapter", "role", "granted_at")
     list_filter = ("chapter", "role")
     raw_id_fields = ("user",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            # A changed row is the old role taken away and the new one given.
+            old = ChapterRole.objects.select_related("user").get(pk=obj.pk)
+            _audit_role(request, "role.revoke", old)
+        super().save_model(request, obj, form, change)
+        _audit_role(request, "role.grant", obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        _audit_role(request, "role.revoke", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for role in queryset.select_related("user"):
+            _audit_role(request, "role.revoke", role)
+        super().delete_queryset(request, queryset)
+
+
+def _audit_role(request: HttpRequest, action: str, role: ChapterRole) -> None:
+    audit(actor=request.user, action=action, chapter_id=role.chapter_id,
+          target=role.user.get_username(), role=role.role, via_back_office=True)
 
 
 @admin.register(Contribution)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netweave.core import origin
 from netweave.core.ids import new_public_id
 
 
@@ -204,7 +205,9 @@ class Contribution(AppendOnlyModel):
 
 
 class AuditEntry(AppendOnlyModel):
-    """Who did what to whom, for actions that are not contributions (roles, contact reads...)."""
+    """Who did what to whom, for actions that are not contributions (roles, contact reads,
+    exports...), and from where: the address and browser of the request, or "system" for the
+    worker, the queue and commands (core/origin.py fills these in as defaults)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -216,6 +219,16 @@ class AuditEntry(AppendOnlyModel):
     action = models.CharField(max_length=60)
     target = models.CharField(max_length=120, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    via = models.CharField(max_length=12, default=origin.current_via)
+    ip_address = models.GenericIPAddressField(null=True, blank=True,
+                                              default=origin.current_ip_address)
+    user_agent = models.CharField(max_length=origin.USER_AGENT_MAX, blank=True,
+                                  default=origin.current_user_agent)
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            # The audit log page: a chapter's rows, newest first, optionally by action.
+            models.Index(fields=["chapter", "at"]),
+            models.Index(fields=["chapter", "action", "at"]),
+        ]

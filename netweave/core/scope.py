@@ -93,6 +93,11 @@ class Scope:
         return Q(chapter_id__in=self.organizer_chapters) | Q(id__in=self.member_networks)
 
     def people_q(self) -> Q:
+        # Forgotten people (people/privacy.py) stay in the tables for the counts, anonymous,
+        # and drop out of every list, search and page: nobody, admins included, opens them.
+        return self._people_q() & Q(forgotten_at__isnull=True)
+
+    def _people_q(self) -> Q:
         if self.is_admin:
             return Q()
         q = Q(chapter_id__in=self.organizer_chapters)
@@ -253,7 +258,9 @@ def _compute(user: Any) -> Scope:
             "chapter_id", flat=True
         )
     )
-    person = Person.objects.filter(user=user).first()
+    # Every request computes this: leave the encrypted notes unread (decrypting them costs
+    # time on every page, and nothing in a scope check needs them).
+    person = Person.objects.filter(user=user).defer("notes").first()
     member: set[int] = set()
     convened: set[int] = set()
     bounds: list[tuple[str, str]] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import Client as DjangoClient
 
 from netweave.core.models import Chapter, ChapterRole, Place
 from netweave.core.scope import forget_scope
@@ -117,3 +118,59 @@ def build_world() -> World:
         carol_person=carol_p, dave_person=dave_p, erin=erin, hilltop_person=hill_p,
         network=network, other_network=other, hilltop_network=hill_net, playbook=playbook,
     )
+
+
+# --- two-factor in tests -----------------------------------------------------------------------
+
+
+def second_factor_for(user: Any) -> Any:
+    """The user's authenticator device, made (confirmed) if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    return device
+
+
+def totp_code(device: Any) -> str:
+    """The code the person's app would show now for this device."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def fresh_code(device: Any) -> str:
+    """A code the device will accept now: django-otp refuses a code twice, so a test that
+    signs the same person in twice within 30 seconds first forgets the last one used."""
+    type(device).objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0,
+                                                     throttling_failure_timestamp=None)
+    device.refresh_from_db()
+    return totp_code(device)
+
+
+def verify_second_factor(client: Any, user: Any) -> None:
+    """Mark a test client's session as having passed the code step (what the verify page does
+    after a right code), with a device made for the user if needed."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = second_factor_for(user).persistent_id
+    session.save()
+
+
+class Client(DjangoClient):
+    """The test client, whose `force_login` also passes the two-factor step for the users who
+    must take it (organizers, admins): most tests are about something else. The `client`
+    fixture is one of these; the two-factor tests use `plain_client` (Django's own)."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        from netweave.core.twofactor import required_for
+
+        super().force_login(user, backend)
+        if required_for(user):
+            verify_second_factor(self, user)

@@ -37,10 +37,12 @@ log = logging.getLogger(__name__)
 JOBS = (
     "netweave.metrics.jobs.DAILY_SNAPSHOT",
     "netweave.people.jobs.DAILY_LADDER",
+    "netweave.people.jobs.RETENTION_PURGE",
     "netweave.notify.jobs.TASK_REMINDERS",
     "netweave.notify.jobs.EVENT_REMINDERS",
     "netweave.notify.jobs.FOLLOWUP_REMINDERS",
     "netweave.notify.jobs.WEEKLY_DIGEST",
+    "netweave.api.jobs.WEBHOOK_DELIVERIES",
 )
 # Re-check at least this often: the machine may have slept, the clock moved, or the database
 # been restored, and a due check is one cheap query.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from netweave.core.crypto import EncryptedTextField
 from netweave.core.models import Chapter, PublicIdModel
 
 
@@ -125,7 +126,8 @@ class DiscussionSession(PublicIdModel):
     )
     held_on = models.DateField(_("held on"))
     attendance = models.PositiveIntegerField(_("how many came"))
-    notes = models.TextField(_("notes"), blank=True)
+    # What people said in the session: encrypted at rest (docs/security.md).
+    notes = EncryptedTextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

@@ -86,7 +86,9 @@ class Network(PublicIdModel):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="networks_seeded", verbose_name=_("seeded by"),
     )
-    path = models.CharField(max_length=1000, blank=True, db_index=True)
+    # Indexed with the id (Meta.indexes): descendants are a range of paths, and their ids come
+    # from the index alone.
+    path = models.CharField(max_length=1000, blank=True)
     generation = models.PositiveIntegerField(default=1)
     started_on = models.DateField(_("started"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
@@ -94,7 +96,10 @@ class Network(PublicIdModel):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["chapter", "status"])]
+        indexes = [
+            models.Index(fields=["chapter", "status"]),
+            models.Index(fields=["path", "id"], name="network_path_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(seeded_from=F("id")), name="network_not_seeded_from_itself"

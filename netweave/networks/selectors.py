@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from netweave.core.scope import scope_of
@@ -50,7 +51,9 @@ def members_of(actor: Any, network: Network) -> list[Membership]:
     """Current members the actor may see. Discreet members are listed to organizers only
     (and to themselves); others see how many there are."""
     scope = scope_of(actor)
-    qs = network.memberships.filter(left_on__isnull=True).select_related("person")
+    # Forgotten people (people/privacy.py) are counted among the unnamed, never listed.
+    qs = network.memberships.filter(left_on__isnull=True, person__forgotten_at__isnull=True
+                                    ).select_related("person")
     if not scope.organizes(network.chapter_id):
         me = scope.person.id if scope.person else None
         qs = qs.filter(Q(person__discreet=False) | Q(person_id=me))
@@ -87,6 +90,20 @@ def descendants(network: Network) -> QuerySet[Network]:
     # The bounds alone pick the subtree (ids are unique across chapters), so the range scan on
     # the path index needs no second column.
     return Network.objects.filter(path__gt=low, path__lt=high)
+
+
+def descendant_ids(network: Network) -> list[int]:
+    """The ids of descendants(network), for metrics and bulk work that need only the ids.
+
+    The same range on the same index, read through a plain cursor: at tens of thousands of
+    descendants, building a model row (or even a values_list tuple) per id costs more than
+    the scan. The (path, id) index (network_path_id) answers it from the index alone."""
+    low, high = network.descendant_bounds()
+    sql, params = (Network.objects.filter(path__gt=low, path__lt=high).order_by()
+                   .values_list("id").query.sql_with_params())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def ancestor_ids(network: Network) -> list[int]:

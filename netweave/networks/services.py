@@ -135,6 +135,10 @@ def _join(actor: Any, network: Network, person: Person, role: str, when: date) -
                                            joined_on=when)
     kind = Kind.NETWORK_CONVENED if role == Membership.Role.CONVENER else Kind.NETWORK_JOINED
     record(kind=kind, chapter_id=network.chapter_id, actor=actor, person=person, network=network)
+    if role == Membership.Role.CONVENER:
+        # Convening is a role with wider access (core.scope): its grant is audited too.
+        audit(actor=actor, action="membership.role", chapter_id=network.chapter_id,
+              target=network.public_id, person=person.public_id, old="", new=role)
     if person.followup_status in (FollowUp.NEW, FollowUp.CONTACTED, FollowUp.MET,
                                   FollowUp.FIRST_TASK):
         Person.objects.filter(pk=person.pk).update(followup_status=FollowUp.IN_NETWORK)
@@ -182,6 +186,10 @@ def membership_end(*, actor: Any, membership: Membership) -> Membership:
         membership.save(update_fields=["left_on"])
         record(kind=Kind.NETWORK_LEFT, chapter_id=membership.network.chapter_id, actor=actor,
                person=membership.person, network=membership.network)
+        if membership.role == Membership.Role.CONVENER:
+            audit(actor=actor, action="membership.role", chapter_id=membership.network.chapter_id,
+                  target=membership.network.public_id, person=membership.person.public_id,
+                  old=membership.role, new="")
         refresh_stage(membership.person)
         forget_scope(membership.person.user)
     return membership

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netweave.core.crypto import EncryptedTextField
 from netweave.core.ids import new_referral_code
 from netweave.core.models import Chapter, Place, PublicIdModel
 
@@ -35,7 +36,8 @@ class OutreachSession(PublicIdModel):
     other_materials = models.PositiveIntegerField(_("other materials out"), default=0)
     conversations = models.PositiveIntegerField(_("conversations"), default=0)
     contacts_made = models.PositiveIntegerField(_("contacts made"), default=0)
-    notes = models.TextField(_("notes"), blank=True)
+    # Who was met and what they said: encrypted at rest (docs/security.md).
+    notes = EncryptedTextField(_("notes"), blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

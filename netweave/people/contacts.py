@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from netweave.core import crypto
 from netweave.core.ledger import audit
 from netweave.people.models import ContactChannel, Person
 
@@ -60,18 +61,33 @@ def normalise(kind: str, raw: str) -> str:
     return value
 
 
-def lookup_hash(kind: str, normalised: str) -> str:
+def lookup_hash(kind: str, normalised: str, key: str | None = None) -> str:
     """Keyed hash: equal values collide on purpose, and the key is not in the database."""
     # Phone-like channels share one hash space so a phone and a Signal number match.
     family = "phone" if kind in {Kind.PHONE, Kind.SIGNAL, Kind.WHATSAPP} else kind
     message = f"{family}:{normalised}".encode()
-    return hmac.new(settings.NETWEAVE_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+    secret = (key or settings.NETWEAVE_HASH_KEY).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def lookup_hashes(kind: str, normalised: str) -> list[str]:
+    """The hash under the current key, and under the previous one while a hash-key change is
+    under way (NETWEAVE_HASH_KEY_PREVIOUS set, `rotate_keys --rehash` not yet run), so that
+    duplicate detection keeps finding people in between."""
+    hashes = [lookup_hash(kind, normalised)]
+    previous = settings.NETWEAVE_HASH_KEY_PREVIOUS
+    if previous and previous != settings.NETWEAVE_HASH_KEY:
+        hashes.append(lookup_hash(kind, normalised, key=previous))
+    return hashes
 
 
 def channel_add(*, person: Person, kind: str, value: str, preferred: bool = False) -> None:
     """Store a channel the person agreed to (called from services, inside their transaction)."""
     clean = normalise(kind, value)
-    digest = lookup_hash(kind, clean)
+    hashes = lookup_hashes(kind, clean)
+    if len(hashes) > 1 and person.channels.filter(kind=kind, lookup_hash__in=hashes).exists():
+        return  # they gave it before the hash key changed
+    digest = hashes[0]
     ContactChannel.objects.get_or_create(
         person=person, kind=kind, lookup_hash=digest,
         defaults={"value": clean, "preferred": preferred},
@@ -113,11 +129,11 @@ def channels_bulk_add(rows: Iterable[NewChannel]) -> int:
 def people_matching(*, chapter_id: int, kind: str, value: str) -> list[int]:
     """Ids of people in the chapter who already gave this contact detail."""
     try:
-        digest = lookup_hash(kind, normalise(kind, value))
+        hashes = lookup_hashes(kind, normalise(kind, value))
     except ValidationError:
         return []
     return list(
-        ContactChannel.objects.filter(person__chapter_id=chapter_id, lookup_hash=digest)
+        ContactChannel.objects.filter(person__chapter_id=chapter_id, lookup_hash__in=hashes)
         .values_list("person_id", flat=True)
         .distinct()
     )
@@ -167,3 +183,74 @@ def channel_value_for_sending(*, person: Person, kind: str, reason: str) -> str 
         target=person.public_id, purpose=f"notify:{reason}", kinds=[kind],
     )
     return row.value
+
+
+def rehash_all(*, chunk: int = 1000) -> tuple[int, int]:
+    """Recompute every channel's lookup hash under the current NETWEAVE_HASH_KEY, from its
+    decrypted value (so it works even if the old hash key is lost). Only rows whose hash
+    differs are written, so a second run changes nothing. Returns (examined, changed).
+
+    Run after changing NETWEAVE_HASH_KEY (`netweave rotate_keys --rehash`); audit-logged by
+    the command. Values are decrypted here, in memory, and never leave this function.
+    """
+    examined = changed = 0
+    last_pk = 0
+    while True:
+        rows = list(ContactChannel.objects.filter(pk__gt=last_pk).order_by("pk")[:chunk])
+        if not rows:
+            return examined, changed
+        last_pk = rows[-1].pk
+        examined += len(rows)
+        stale = []
+        for row in rows:
+            # The stored value is already normalised (channel_add stores it so).
+            digest = lookup_hash(row.kind, row.value)
+            if digest != row.lookup_hash:
+                row.lookup_hash = digest
+                stale.append(row)
+        changed += _write_hashes(stale)
+
+
+def _write_hashes(stale: list[ContactChannel]) -> int:
+    """Save the new hashes. A row whose value the person also gave again under the new key
+    (stored while the change was under way) is the same channel twice: drop the old one."""
+    existing = set(
+        ContactChannel.objects.filter(lookup_hash__in=[r.lookup_hash for r in stale])
+        .values_list("person_id", "kind", "lookup_hash")
+    )
+    twice = {r.pk for r in stale if (r.person_id, r.kind, r.lookup_hash) in existing}
+    ContactChannel.objects.filter(pk__in=twice).delete()
+    ContactChannel.objects.bulk_update([r for r in stale if r.pk not in twice], ["lookup_hash"])
+    return len(stale)
+
+
+def keys_rotate(*, rehash: bool = False, chunk: int = 1000) -> dict[str, Any]:
+    """Re-encrypt every value still on an old key (or still plain) under the current key and,
+    with `rehash`, recompute lookup hashes under the current hash key. One audit row when
+    anything changed; a second run finds nothing to do. Returns the counts per table.
+
+    Not one transaction: each chunk commits on its own (bulk_update), so a run over millions of
+    rows holds no long lock, and a run cut short is finished by running it again.
+    """
+    counts: dict[str, Any] = {
+        c.label: {"examined": c.examined, "changed": c.changed}
+        for c in crypto.rotate_all(chunk=chunk)
+    }
+    if rehash:
+        examined, changed = rehash_all(chunk=chunk)
+        counts["lookup_hash"] = {"examined": examined, "changed": changed}
+    if any(c["changed"] for c in counts.values()):
+        audit(actor=None, action="keys.rotated", key=crypto.keyring().current_id,
+              rehash=rehash, counts=counts)
+    return counts
+
+
+def people_with(*, kind: str, value: str) -> list[int]:
+    """Ids of people, in any chapter, who gave this contact detail (a password reset by
+    email finds the account this way, by keyed hash, without reading any value)."""
+    try:
+        digest = lookup_hash(kind, normalise(kind, value))
+    except ValidationError:
+        return []
+    return list(ContactChannel.objects.filter(lookup_hash=digest)
+                .values_list("person_id", flat=True).distinct())

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netweave.core.crypto import EncryptedTextField
 from netweave.core.models import AppendOnlyModel, Chapter, Place, PublicIdModel
 
 
@@ -136,12 +137,16 @@ class Person(PublicIdModel):
     touched_at = models.DateTimeField(null=True, blank=True)
     # When an organizer last asked them to convene a network (a "ready for more" prompt).
     asked_to_convene_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    # Encrypted at rest (follow-up notes are stamped in here): read and written as plain text.
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     # Derived from the ledger by the services, kept here so lists can filter on it.
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.CONTACT)
     joined_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Set when an organizer (or the retention job) forgot them (people/privacy.py): the row
+    # stays, anonymous, so the ledger and the metrics keep counting them; lists never show it.
+    forgotten_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["display_name", "id"]
@@ -173,8 +178,8 @@ class ContactChannel(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="channels")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    # Kept behind people.contacts; a later change encrypts this column without touching callers.
-    value = models.TextField()
+    # Encrypted at rest; kept behind people.contacts. Found by `lookup_hash`, never by value.
+    value = EncryptedTextField()
     # Keyed hash of the normalised value: duplicate detection without reading values.
     lookup_hash = models.CharField(max_length=64, db_index=True)
     preferred = models.BooleanField(default=False)
@@ -226,6 +231,12 @@ class ChapterSettings(models.Model):
     link_days = models.PositiveSmallIntegerField(
         _("days a no-login link works"), default=14,
     )
+    retention_days = models.PositiveSmallIntegerField(
+        _("days to keep contacts who never took a step"), default=365,
+        help_text=_("Contacts who never did anything and whose follow-up never got past a "
+                    "first contact are forgotten this long after they came in (and after "
+                    "anyone last touched them). 0 keeps them."),
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -237,7 +248,7 @@ class ChapterSettings(models.Model):
         "contributor_actions": (1, 100), "contributor_days": (7, 730),
         "ready_actions": (1, 200), "new_convener_days": (7, 730), "followup_days": (0, 60),
         "untouched_person_days": (1, 365), "untouched_network_days": (1, 365),
-        "link_days": (1, 90),
+        "link_days": (1, 90), "retention_days": (0, 3650),
     }
 
     class Meta:
@@ -333,4 +344,34 @@ class ActionLink(models.Model):
                            | models.Q(kind="network_seed", network__isnull=False)),
                 name="action_link_has_its_target",
             )
+        ]
+
+
+class DeletionRequest(PublicIdModel):
+    """A person's request that what is held about them be deleted (people/privacy.py). The
+    chapter's organizers see open requests and act on them: forgetting the person, or
+    declining with a reason the person can read on their own data page."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an organizer")
+        DONE = "done", _("Done: forgotten")
+        DECLINED = "declined", _("Declined")
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE,
+                               related_name="deletion_requests")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status="open"),
+                                    name="one_open_deletion_request"),
         ]

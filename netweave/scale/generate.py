@@ -53,9 +53,12 @@ class NotEmpty(Exception):
     """The database already holds a movement; generated ids would collide with its ids."""
 
 
-def generate(size: Size, *, report: Callable[[str], None] = print) -> Generated:
+def generate(size: Size, *, report: Callable[[str], None] = print,
+             indexes: bool = True) -> Generated:
     """Generate and load. Refuses (NotEmpty) unless chapters, people, networks, memberships and
-    the ledger are all empty: ids are assigned here, from 1."""
+    the ledger are all empty: ids are assigned here, from 1. `indexes=False` leaves the
+    ledger's indexes (metrics.activity) unbuilt, for benchmarks that read none of them (the
+    lineage); `netweave rebuild_activity` builds them later."""
     started = time.perf_counter()
     _check(size)
     refuse_unless_empty()
@@ -104,7 +107,8 @@ def generate(size: Size, *, report: Callable[[str], None] = print) -> Generated:
                         rng),
             size.ledger))
         finish(TABLES)
-        done.timings.append(_indexes(report))
+        if indexes:
+            done.timings.append(_indexes(report))
     done.seconds = time.perf_counter() - started
     return done
 

@@ -2,6 +2,8 @@
 
 from netweave.web.views import (
     accounts,
+    accounts_2fa,
+    api_tokens,
     campaigns,
     dashboard,
     events,
@@ -12,12 +14,15 @@ from netweave.web.views import (
     notify,
     outreach,
     people,
+    privacy,
     public,
     work,
 )
 
 urlpatterns = [
     *accounts.urlpatterns,
+    *api_tokens.urlpatterns,
+    *accounts_2fa.urlpatterns,
     *dashboard.urlpatterns,
     *people.urlpatterns,
     *networks.urlpatterns,
@@ -29,5 +34,6 @@ urlpatterns = [
     *links.urlpatterns,
     *growth.urlpatterns,
     *notify.urlpatterns,
+    *privacy.urlpatterns,
     *public.urlpatterns,
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from netweave.core.crypto import EncryptedTextField
 from netweave.core.models import Chapter, PublicIdModel
 from netweave.people.models import Stage, Visibility
 
@@ -103,10 +104,11 @@ class Task(PublicIdModel):
         max_length=10, choices=Status.choices, default=Status.OFFERED, db_index=True
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    # Free text about a person and their situation: encrypted at rest (docs/security.md).
+    note = EncryptedTextField(_("note"), blank=True)
     steps_done = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=dict, blank=True)
-    report_note = models.TextField(blank=True)
+    report_note = EncryptedTextField(blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",

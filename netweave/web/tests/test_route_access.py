@@ -12,17 +12,23 @@ from netweave.networks.models import Membership, Network
 from netweave.people.models import Person
 from netweave.web.tests.routes import CASES as BASE_CASES
 from netweave.web.tests.routes import DENIED, LOGIN, OK, ROLES, make_targets
+from netweave.web.tests.routes_accounts import ACCOUNT_CASES
+from netweave.web.tests.routes_api_tokens import API_TOKEN_CASES
 from netweave.web.tests.routes_campaigns import CAMPAIGN_CASES
 from netweave.web.tests.routes_followup import FOLLOWUP_CASES
 from netweave.web.tests.routes_growth import GROWTH_CASES
 from netweave.web.tests.routes_learning import LEARNING_CASES
 from netweave.web.tests.routes_notify import NOTIFY_CASES
+from netweave.web.tests.routes_privacy import PRIVACY_CASES
 from netweave.web.tests.routes_work_matching import WORK_MATCHING_CASES
 from netweave.work.models import Task
 
 CASES = BASE_CASES + CAMPAIGN_CASES + GROWTH_CASES + LEARNING_CASES + WORK_MATCHING_CASES
 CASES += FOLLOWUP_CASES
 CASES += NOTIFY_CASES
+CASES += API_TOKEN_CASES
+CASES += PRIVACY_CASES
+CASES += ACCOUNT_CASES
 
 # The back office is Django's admin (its own login and staff check); everything else is ours.
 EXCLUDED_PREFIXES = ("backoffice/",)

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
+from netweave.core.testing import Client  # force_login passes the two-factor step too
 from netweave.outreach.services import code_for_person
 
 PACKAGE = Path(__file__).resolve().parents[2]

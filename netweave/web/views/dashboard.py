@@ -18,6 +18,7 @@ from netweave.core.scope import scope_of
 from netweave.events.selectors import events_for
 from netweave.networks.models import Network
 from netweave.networks.selectors import network_counts_by_status, networks_for
+from netweave.people.privacy import deletion_requests_for
 from netweave.people.selectors import (
     followups_due_for,
     new_signups_for,
@@ -57,6 +58,8 @@ def _organizer_panels(user: Any) -> dict[str, Any]:
         "overdue_followups": list(overdue_followups_for(user)[:PANEL_SIZE]),
         "untouched_people": list(untouched_people_for(user)[:PANEL_SIZE]),
         "untouched_networks": list(untouched_networks_for(user)[:PANEL_SIZE]),
+        # People who asked to be deleted (docs/privacy.md).
+        "deletion_requests": list(deletion_requests_for(user)[:PANEL_SIZE]),
     }
 
 

@@ -100,8 +100,9 @@ def growth_map(request: HttpRequest) -> HttpResponse:
 def growth_export_table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     choice = access_growth_chapter(request.user, request.GET.get("chapter", ""))
     as_of = _today()
+    # ?person=<public id>: the one person asked for by name (discreet people only so).
     rows = growth_export(actor=request.user, chapter=choice.chapter, table=table, fmt=fmt,
-                         as_of=as_of)
+                         as_of=as_of, person=request.GET.get("person", "")[:16])
     filename = f"{choice.chapter.slug}-{table}-{as_of.isoformat()}.{fmt}"
     response = csv_response(rows) if fmt == "csv" else json_response(rows, choice, as_of)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

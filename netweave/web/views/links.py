@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 
 from netweave.core.access import require
+from netweave.core.ratelimit import hit_ip
 from netweave.core.selectors import places_for
 from netweave.networks.access import access_network
 from netweave.networks.selectors import kinds_for
@@ -23,6 +24,7 @@ from netweave.people.selectors import link_members_for
 from netweave.web.forms.ladder import LinkPersonForm, LinkSeedForm
 from netweave.web.forms.work import ReportForm
 from netweave.web.views.base import apply_service_errors
+from netweave.web.views.limits import refuse_form, too_many, with_retry_after
 from netweave.work.access import access_task
 
 
@@ -115,11 +117,19 @@ def _use(link: ActionLink, token: str, form: Any) -> Any:
 @never_cache
 def action_link(request: HttpRequest, token: str) -> HttpResponse:
     """The phone page a link opens, with no login: the form, then a thank-you."""
+    # Every request counts (a GET too): the token is the only permission, so guessing is slowed.
+    refusal = hit_ip("link", request)
     found = links.link_lookup(token)
     if found.state != links.OK or found.link is None:
-        return _refused(request, found.state)
+        return too_many(request, refusal) if refusal else _refused(request, found.state)
     link = found.link
     form = _form_for(link, request.POST if request.method == "POST" else None)
+    if refusal is not None:
+        if request.method != "POST":
+            return too_many(request, refusal)
+        refuse_form(form, refusal)  # drawn again with what they typed
+        page = _public(request, "web/links/use.html", {"link": link, "form": form})
+        return with_retry_after(page, refusal)
     if request.method == "POST" and form.is_valid():
         try:
             done = _use(link, token, form)

@@ -24,6 +24,7 @@ from netweave.outreach.selectors import invitation_for
 from netweave.people.services import person_signup
 from netweave.web.forms.public import JoinForm, PublicRsvpForm
 from netweave.web.views.base import apply_service_errors
+from netweave.web.views.limits import limited_post, refuse_form, with_retry_after
 
 
 def join_url(request: HttpRequest, code: ReferralCode) -> str:
@@ -47,16 +48,20 @@ def qr_svg(url: str, *, inline: bool) -> str:
 def join(request: HttpRequest, code: str) -> HttpResponse:
     row = access_public_code(code)
     form = JoinForm(request.POST or None, chapter=row.chapter, language=get_language() or "")
-    if request.method == "POST" and form.is_valid():
+    refusal = limited_post(request, "signup")
+    if refusal is not None:
+        refuse_form(form, refusal)  # drawn again with what they typed
+    elif request.method == "POST" and form.is_valid():
         try:
             person_signup(code=row, **form.signup_values())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return redirect("join_thanks", code=row.code)
-    return render(request, "web/public/join.html", {
+    page = render(request, "web/public/join.html", {
         "form": form, "code": row, "invitation": invitation_for(row),
     })
+    return with_retry_after(page, refusal) if refusal else page
 
 
 def join_thanks(request: HttpRequest, code: str) -> HttpResponse:
@@ -74,14 +79,18 @@ def code_qr(request: HttpRequest, code: str) -> HttpResponse:
 def public_event(request: HttpRequest, public_id: str) -> HttpResponse:
     event = access_public_event(public_id)
     form = PublicRsvpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = limited_post(request, "rsvp")
+    if refusal is not None:
+        refuse_form(form, refusal)
+    elif request.method == "POST" and form.is_valid():
         try:
             rsvp_public(event=event, rsvp=form.cleaned_data["rsvp"], **form.signup_values())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             return redirect("public_event_thanks", public_id=event.public_id)
-    return render(request, "web/public/event.html", {"event": event, "form": form})
+    page = render(request, "web/public/event.html", {"event": event, "form": form})
+    return with_retry_after(page, refusal) if refusal else page
 
 
 def public_event_thanks(request: HttpRequest, public_id: str) -> HttpResponse:

@@ -93,3 +93,17 @@ class Command(BaseCommand):
             out.write(f"  {login.username:<{width}}  {login.role} ({login.chapter}): "
                       f"{login.look_at}")
         out.write("")
+        self._print_two_factor()
+
+    def _print_two_factor(self) -> None:
+        """Organizers and admins must set up two-factor sign-in at their first login, in the
+        demo as in production: say so, and how to try the demo without a phone app."""
+        from django.conf import settings
+
+        if not settings.NETWEAVE_REQUIRE_2FA:
+            return
+        self.stdout.write(
+            "Organizers and the admin set up two-factor sign-in at their first login: scan the\n"
+            "QR code with any authenticator app (FreeOTP, Aegis, Google Authenticator, ...).\n"
+            "No app at hand? Start the demo with NETWEAVE_REQUIRE_2FA=0.\n"
+        )
