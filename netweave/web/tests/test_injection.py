@@ -3,8 +3,8 @@
 The forms are found, not listed: every GET page of the route table (test_route_access.CASES,
 so a page added there is covered here too) is opened as the organizer (alice), a member (bob)
 and anonymous, and every `<form method="post">` on it is filled and sent back, once per
-payload: text inputs and text areas get the payload (typed inputs a valid value, except in the
-"everywhere" round), selects, checkboxes, radios and hidden fields (the CSRF token) keep valid
+payload round: text inputs and text areas get the payload (typed inputs a valid value, except in
+the "everywhere" round), selects, checkboxes, radios and hidden fields (the CSRF token) keep valid
 values. After each submission:
 
 - no server error;
@@ -42,8 +42,11 @@ IMG = '"><img src=x onerror=alert(1)>'
 SQL = "'; DROP TABLE people_person; --"
 TEMPLATE = "tpl{{ 7*7 }}end{% now 'Y' %}"
 UNICODE = "Zoë 🌱 مرحبا 名前 \u202eevil\u202c ŉ ß"
-PAYLOADS = {"script": SCRIPT, "img": IMG, "sql": SQL, "template": TEMPLATE, "unicode": UNICODE}
-# Each payload as it fits; then over every field's length; then in typed fields (email...) too.
+# Two rounds carry the five payloads (a field with a short maxlength gets the first of each):
+# sending each alone would double the suite's longest test and find nothing more, since each
+# payload is looked for on its own.
+PAYLOADS = {"markup": SCRIPT + IMG, "sql, template, unicode": f"{SQL} {TEMPLATE} {UNICODE}"}
+# The payloads as they fit; then over every field's length; then in typed fields (email...) too.
 ROUNDS: list[tuple[str, str, dict[str, bool]]] = [
     *((label, payload, {}) for label, payload in PAYLOADS.items()),
     ("too long", IMG, {"too_long": True}),
