@@ -31,14 +31,15 @@ def starter_entries() -> list[dict[str, Any]]:
     return entries
 
 
-def sync(kind_model: Any, playbook_model: Any) -> None:
+def sync(kind_model: Any, playbook_model: Any, *, using: str = "default") -> None:
     """Upsert the kinds and the starter playbooks by slug. Columns the (historical) model does
     not have yet are left out, so an early migration still runs on a fresh database and a later
-    one fills them in."""
+    one fills them in. `using` is the database being migrated: without it a migration of a
+    second database (a restore target) would write into the default one."""
     columns = {f.name for f in playbook_model._meta.get_fields()}
     kinds = {}
     for slug, name in KINDS.items():
-        kinds[slug], _created = kind_model.objects.update_or_create(
+        kinds[slug], _created = kind_model.objects.using(using).update_or_create(
             chapter=None, slug=slug, defaults={"name": name}
         )
     for entry in starter_entries():
@@ -47,7 +48,7 @@ def sync(kind_model: Any, playbook_model: Any) -> None:
         toward = entry.pop("builds_toward", None)
         slug = entry.pop("slug")
         entry = {key: value for key, value in entry.items() if key in columns}
-        playbook_model.objects.update_or_create(
+        playbook_model.objects.using(using).update_or_create(
             chapter=None, slug=slug,
             defaults={**entry, "translations": {"es": es}, "builds_toward": kinds.get(toward)},
         )

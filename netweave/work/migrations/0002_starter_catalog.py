@@ -4,7 +4,11 @@ from django.db import migrations
 def load(apps, schema_editor):
     from netweave.work.catalog import sync
 
-    sync(apps.get_model("networks", "NetworkKind"), apps.get_model("work", "Playbook"))
+    sync(
+        apps.get_model("networks", "NetworkKind"),
+        apps.get_model("work", "Playbook"),
+        using=schema_editor.connection.alias,
+    )
 
 
 class Migration(migrations.Migration):

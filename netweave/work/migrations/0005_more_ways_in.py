@@ -6,7 +6,11 @@ def load(apps, schema_editor):
     # and every starter playbook gets the columns added since (min_stage).
     from netweave.work.catalog import sync
 
-    sync(apps.get_model("networks", "NetworkKind"), apps.get_model("work", "Playbook"))
+    sync(
+        apps.get_model("networks", "NetworkKind"),
+        apps.get_model("work", "Playbook"),
+        using=schema_editor.connection.alias,
+    )
 
 
 class Migration(migrations.Migration):
