@@ -1,5 +1,5 @@
 # The two commands: `make demo` runs the app with demo data, `make test` runs the whole suite.
-.PHONY: demo test setup lint bench
+.PHONY: demo test setup lint bench production
 
 demo:
 	scripts/demo
@@ -15,3 +15,6 @@ lint:
 
 bench:
 	.venv/bin/python benchmarks/page_render.py
+
+production:
+	scripts/production

@@ -106,6 +106,10 @@ def main() -> None:
     parser.add_argument("--no-jit", action="store_true",
                         help="PostgreSQL: SET jit = off on every connection, to measure what "
                              "JIT compilation costs these queries")
+    parser.add_argument("--check", action="store_true",
+                        help="also compute each dashboard from the tables (the definitions, "
+                             "growth_dashboard_from_tables), time it, and check that both "
+                             "give the same numbers")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None,
                         help="the day the dashboard is for (default: today)")
     args = parser.parse_args()
@@ -144,6 +148,8 @@ def main() -> None:
         _print_dashboard(dash, parts)
         if args.explain:
             _print_plans(dash.queries, args.explain, engine, args.sql_chars)
+        if args.check:
+            _check(label, ids, as_of)
     _verdict([dash for dash, _ in results])
 
 
@@ -334,43 +340,68 @@ def _time_dashboard(label: str, admin: Any, ids: list[int], as_of: date, repeat:
 
 
 def _components(ids: list[int], as_of: date) -> list[tuple[str, Callable[[], Any]]]:
-    """Every piece growth_dashboard_for computes, in its order, called the same way."""
-    from netweave.metrics import definitions as d
+    """Every piece growth_dashboard_for computes (growth_dashboard_from_counts), in its
+    order, called the same way."""
+    from netweave.metrics import facts
     from netweave.metrics.dashboard import (
         GROWTH_MONTHS,
+        _breakdown_from_counts,
         _kind_names,
+        _over_time_from_counts,
+        _reproduction_from_counts,
         curve_points,
+        growth_dashboard_from_counts,
         growth_forecast,
-        survival_estimate,
     )
+    from netweave.metrics.definitions import coverage
     from netweave.metrics.growth import growth_verdict
-    from netweave.metrics.networks import REPRODUCTION_QUARTERS
 
     # Inputs of the pure-Python steps, computed once outside their timings.
-    active = d.active_network_count(ids, as_of)
-    breakdown = d.network_breakdown(ids, as_of)
-    quarters = d.reproduction_rate(ids, as_of, REPRODUCTION_QUARTERS)
-    points = curve_points(d.networks_over_time(ids, as_of, GROWTH_MONTHS), as_of)
-    survival = survival_estimate(ids, as_of)
+    counts = facts.counts_on(ids, as_of)
+    breakdown = _breakdown_from_counts(ids, as_of, counts)
+    points = curve_points(_over_time_from_counts(ids, as_of), as_of)
+    whole = growth_dashboard_from_counts(ids, as_of)
+    quarters = whole.reproduction
+    survival = whole.forecast.survival if whole.forecast else None
     return [
-        ("active_network_count", lambda: d.active_network_count(ids, as_of)),
-        ("network_breakdown", lambda: d.network_breakdown(ids, as_of)),
-        ("reproduction_rate", lambda: d.reproduction_rate(ids, as_of, REPRODUCTION_QUARTERS)),
-        ("networks_over_time (18 months)",
-         lambda: d.networks_over_time(ids, as_of, GROWTH_MONTHS)),
+        ("counts_on (every key, one day)", lambda: facts.counts_on(ids, as_of)),
+        ("breakdown (+ by status)", lambda: _breakdown_from_counts(ids, as_of, counts)),
+        ("reproduction (quarters)", lambda: _reproduction_from_counts(ids, as_of)),
+        (f"over time ({GROWTH_MONTHS} months)", lambda: _over_time_from_counts(ids, as_of)),
         ("growth_verdict (Python)", lambda: growth_verdict(points)),
         ("_kind_names", lambda: _kind_names(list(breakdown.by_kind), ids)),
-        ("seeding_share", lambda: d.seeding_share(ids, as_of)),
-        ("organized_share", lambda: d.organized_share(ids, as_of)),
-        ("isolated_count", lambda: d.isolated_count(ids, as_of)),
-        ("networks_per_generation", lambda: d.networks_per_generation(ids, as_of)),
-        ("followup_funnel", lambda: d.followup_funnel(ids, as_of)),
-        ("health_rollup", lambda: d.health_rollup(ids, as_of)),
-        ("coverage", lambda: d.coverage(ids, as_of)),
-        ("survival_estimate", lambda: survival_estimate(ids, as_of)),
+        ("funnel (counts + medians)", lambda: facts.funnel_from_counts(ids, as_of, counts)),
+        ("coverage", lambda: coverage(ids, as_of)),
         ("growth_forecast (Python)",
-         lambda: growth_forecast(active, quarters, survival, as_of)),
+         lambda: survival and growth_forecast(whole.active_networks, quarters, survival, as_of)),
     ]
+
+
+def _check(label: str, ids: list[int], as_of: date) -> None:
+    """The dashboard from the counts against the dashboard from the tables: every number the
+    counts feed (the forecast's Monte Carlo draws aside)."""
+    from netweave.metrics.dashboard import (
+        growth_dashboard_from_counts,
+        growth_dashboard_from_tables,
+    )
+
+    def numbers(d: Any) -> tuple[Any, ...]:
+        survival = d.forecast.survival if d.forecast else None
+        return (d.active_networks, d.breakdown, d.reproduction, d.seeding, d.organized,
+                d.isolated, d.funnel, d.generations, d.health, d.series, d.coverage,
+                survival and (survival.cohort, survival.still_active))
+
+    counted = numbers(growth_dashboard_from_counts(ids, as_of))
+    started = time.perf_counter()
+    computed = numbers(growth_dashboard_from_tables(ids, as_of))
+    ms = (time.perf_counter() - started) * 1000
+    verdict = "the same numbers" if counted == computed else "DIFFERENT numbers"
+    print(f"check, {label}: from the tables in {ms:.0f} ms: {verdict}")
+    if counted != computed:
+        for i, (a, b) in enumerate(zip(counted, computed, strict=True)):
+            if a != b:
+                print(f"  field {i}: counts {a!r}\n  tables {b!r}")
+    print()
 
 
 def _time_components(ids: list[int], as_of: date, repeat: int) -> list[Run]:

@@ -11,6 +11,9 @@
     netweave purge_stale   forget contacts who never took a step, past retention; --dry-run lists
     netweave deliver_webhooks   send webhook deliveries due now (cron, every minute)
     netweave rotate_keys   re-encrypt values on an old key; --rehash after a hash key change
+    netweave import FILE --chapter SLUG --as USER   import people from a CSV export
+    netweave export TABLE --as USER   a table within that user's scope, as CSV or JSON
+    netweave backup FILE / restore FILE   an encrypted archive of every table, and back
     netweave <django command> ...   e.g. migrate, shell, check --deploy
 """
 

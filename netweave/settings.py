@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "netweave.learning",
     "netweave.metrics",
     "netweave.notify",
+    "netweave.exports",
+    "netweave.imports",
     "netweave.web",
     "netweave.api",
     # django-ninja: its API docs page and the Swagger files it serves from this site (CSP).
@@ -134,6 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("NETWEAVE_TEST_SQLITE") or None}
+elif env_bool("NETWEAVE_PGBOUNCER", False):
+    # Through PgBouncer in transaction mode (docs/scaling.md): consecutive transactions may
+    # land on different server connections, so no server-side cursor may outlive one, and no
+    # statement is prepared on a connection the next transaction may not get.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from netweave.core.ledger import audit
 from netweave.core.models import AuditEntry, Chapter
@@ -62,7 +63,8 @@ def audit_entries_for(actor: Any, filters: AuditFilter = AuditFilter()) -> Query
     if filters.action:
         # "contacts" finds contacts.read; "contacts.read" only that one.
         qs = qs.filter(Q(action=filters.action) | Q(action__startswith=f"{filters.action}."))
-    if filters.actor == "system":
+    # The page shows "system" in the viewer's language, so the word typed back may be either.
+    if filters.actor.lower() in {"system", str(gettext("system")).lower()}:
         qs = qs.filter(actor__isnull=True)
     elif filters.actor:
         qs = qs.filter(actor__username__iexact=filters.actor)

@@ -32,6 +32,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from netweave.core.models import Chapter
+from netweave.metrics import facts
 from netweave.metrics.common import (
     ActiveNetwork,
     active_network_rows,
@@ -58,6 +59,7 @@ from netweave.metrics.definitions import (
     reproduction_rate,
     seeding_share,
 )
+from netweave.metrics.facts import SURVIVAL_DAYS, SURVIVAL_MONTHS
 from netweave.metrics.forecast import (
     Forecast,
     PoissonOffspring,
@@ -65,7 +67,8 @@ from netweave.metrics.forecast import (
     critical_mass,
     forecast,
 )
-from netweave.metrics.growth import DAYS_PER_MONTH, Verdict, growth_verdict
+from netweave.metrics.growth import Verdict, growth_verdict
+from netweave.metrics.health import ELEMENTS as HEALTH_ELEMENTS
 from netweave.metrics.networks import (
     REPRODUCTION_QUARTERS,
     GenerationRow,
@@ -85,7 +88,6 @@ from netweave.networks.selectors import LineageNode, chapter_lineage_for
 # Months of history fed to the verdict (docs/metrics.md asks for 12-24).
 GROWTH_MONTHS = 18
 FORECAST_MONTHS = 24
-SURVIVAL_MONTHS = 6
 ASSUMED_SURVIVAL = 0.9
 FORECAST_RUNS = 1000
 
@@ -183,7 +185,7 @@ def survival_estimate(chapter_ids: list[int], as_of: date, *,
                       active: list[ActiveNetwork] | None = None) -> Survival:
     """Monthly survival s = f ** (1 / SURVIVAL_MONTHS) (see the module doc). Two queries (one
     when the active networks are given)."""
-    cutoff = as_of - timedelta(days=round(SURVIVAL_MONTHS * DAYS_PER_MONTH))
+    cutoff = as_of - timedelta(days=SURVIVAL_DAYS)
     cohort = chapter_networks(chapter_ids).filter(started_on__lte=cutoff).count()
     if not cohort:
         return Survival(0, 0, ASSUMED_SURVIVAL, False)
@@ -335,8 +337,112 @@ def growth_dashboard_for(
     actor: Any, chapter_ids: list[int], as_of: date, *, target: int | None = None,
 ) -> GrowthDashboard:
     """Every number of the growth dashboard for chapters the actor may see (others: 404).
-    About 20 queries, whatever the number of rows."""
+    Read from the chapters' day counts (metrics.facts) and a few aggregates over their
+    networks: about 15 queries, each reading tens to hundreds of rows, not tens of thousands.
+    growth_dashboard_from_tables computes the same from the tables (a test holds them equal).
+    """
     require_growth_chapters(actor, chapter_ids)
+    return growth_dashboard_from_counts(chapter_ids, as_of, target=target)
+
+
+def growth_dashboard_from_counts(
+    chapter_ids: list[int], as_of: date, *, target: int | None = None,
+) -> GrowthDashboard:
+    """The dashboard read from metrics.facts (no permission check: growth_dashboard_for)."""
+    counts = facts.counts_on(chapter_ids, as_of)
+    n_active = counts.get("active", 0)
+    breakdown = _breakdown_from_counts(chapter_ids, as_of, counts)
+    quarters = _reproduction_from_counts(chapter_ids, as_of)
+    series = _over_time_from_counts(chapter_ids, as_of)
+    points = curve_points(series, as_of)
+    verdict = growth_verdict(points)
+    cohort = chapter_networks(chapter_ids).filter(
+        started_on__lte=as_of - timedelta(days=SURVIVAL_DAYS)).count()
+    alive = counts.get("old180", 0)
+    survival = (Survival(cohort, alive, (alive / cohort) ** (1 / SURVIVAL_MONTHS), True)
+                if cohort else Survival(0, 0, ASSUMED_SURVIVAL, False))
+    places = coverage(chapter_ids, as_of)
+    people, organized = counts.get("p:active", 0), counts.get("p:organized", 0)
+    eligible, seeding = counts.get("old30", 0), counts.get("seeding", 0)
+    started = {r["generation"]: r["n"] for r in (
+        chapter_networks(chapter_ids).filter(started_on__lte=as_of)
+        .values("generation").annotate(n=Count("pk")).order_by("generation"))}
+    with_element = {e: counts.get(f"h:{e}", 0) for e in HEALTH_ELEMENTS}
+    return GrowthDashboard(
+        chapter_ids=list(chapter_ids), as_of=as_of, active_networks=n_active,
+        breakdown=breakdown, kind_names=_kind_names(list(breakdown.by_kind), chapter_ids),
+        reproduction=quarters, reproduction_pooled=pooled_rate(quarters),
+        seeding=SeedingShare(eligible, seeding, seeding / eligible if eligible else None),
+        organized=OrganizedShare(people, organized, organized / people if people else None),
+        isolated=counts.get("p:isolated", 0),
+        generations=[GenerationRow(g, n, counts.get(f"gen:{g}", 0))
+                     for g, n in sorted(started.items())],
+        funnel=facts.funnel_from_counts(chapter_ids, as_of, counts),
+        health=HealthRollup(
+            networks=n_active, with_element=with_element,
+            share={e: n / n_active if n_active else None for e, n in with_element.items()},
+            mean_score=(sum(with_element.values()) / (n_active * len(HEALTH_ELEMENTS))
+                        if n_active else None)),
+        coverage=places, place_reach=place_reaches(places.places, quarters, survival, as_of),
+        series=series, points=points, verdict=verdict, fitted=fitted_line(verdict, points),
+        forecast=growth_forecast(n_active, quarters, survival, as_of, target),
+    )
+
+
+def _breakdown_from_counts(chapter_ids: list[int], as_of: date,
+                           counts: dict[str, int]) -> NetworkBreakdown:
+    """network_breakdown from the counts: kinds are counted by id (a kind's slug is read here,
+    so renaming one needs no recount); by place, the networks with no place are the rest."""
+    by_id = {int(k[5:]): n for k, n in counts.items() if k.startswith("kind:")}
+    by_kind: dict[str, int] = {}
+    for pk, slug in NetworkKind.objects.filter(pk__in=list(by_id)).values_list("pk", "slug"):
+        by_kind[slug] = by_kind.get(slug, 0) + by_id[pk]
+    by_place: dict[int | None, int] = {
+        int(k[6:]): n for k, n in counts.items() if k.startswith("place:")}
+    unplaced = counts.get("active", 0) - sum(by_place.values())
+    if unplaced:
+        by_place[None] = unplaced
+    statuses = chapter_networks(chapter_ids).filter(started_on__lte=as_of).values("status")
+    return NetworkBreakdown(
+        by_kind=by_kind, by_place=by_place,
+        by_grouping={k[9:]: n for k, n in counts.items() if k.startswith("grouping:")},
+        by_status={r["status"]: r["n"] for r in statuses.annotate(n=Count("pk"))},
+    )
+
+
+def _reproduction_from_counts(chapter_ids: list[int], as_of: date) -> list[QuarterRate]:
+    """reproduction_rate, with the active networks on each quarter's first day counted."""
+    spans = complete_quarters(as_of, REPRODUCTION_QUARTERS)
+    row = chapter_networks(chapter_ids).filter(
+        seeded_from__isnull=False, started_on__gte=spans[0][0], started_on__lte=spans[-1][1]
+    ).aggregate(**{
+        f"s{i}": Count("pk", filter=Q(started_on__gte=start, started_on__lte=end))
+        for i, (start, end) in enumerate(spans)
+    })
+    active = facts.series(chapter_ids, "ledger_active", [start for start, _ in spans])
+    return [
+        QuarterRate(start=start, end=end, seeded=row[f"s{i}"], active_at_start=active[i],
+                    rate=row[f"s{i}"] / active[i] if active[i] else None)
+        for i, (start, end) in enumerate(spans)
+    ]
+
+
+def _over_time_from_counts(chapter_ids: list[int], as_of: date) -> list[MonthPoint]:
+    """networks_over_time(GROWTH_MONTHS), with the active networks at month ends counted."""
+    ends = month_ends(as_of, GROWTH_MONTHS)
+    row = chapter_networks(chapter_ids).filter(started_on__lte=as_of).aggregate(
+        **{f"s{i}": Count("pk", filter=Q(started_on__lte=end)) for i, end in enumerate(ends)}
+    )
+    active = facts.series(chapter_ids, "ledger_active", ends)
+    return [MonthPoint(month=end.replace(day=1), started_total=row[f"s{i}"], active=active[i])
+            for i, end in enumerate(ends)]
+
+
+def growth_dashboard_from_tables(
+    chapter_ids: list[int], as_of: date, *, target: int | None = None,
+) -> GrowthDashboard:
+    """The dashboard computed from the tables by the metric definitions themselves (no
+    permission check): the reference the counts are held to."""
     # Read once, counted by every metric that needs them (each would otherwise find them again).
     active = active_network_rows(chapter_ids, as_of)
     crowd = people_facts(chapter_ids, as_of, active)

@@ -110,3 +110,80 @@ class PersonMilestones(models.Model):
 
     def __str__(self) -> str:
         return f"milestones of person {self.person_id}"
+
+
+# --- Counts kept for the dashboard -------------------------------------------------------------
+# metrics.facts keeps these in step with every write (and rebuilds them); the growth dashboard
+# reads its numbers from ChapterCount instead of from tens of thousands of rows.
+
+
+class OwnerFacts(models.Model):
+    """The fact intervals of one network (kind "n") or person ("p"): fact key -> runs of days
+    [[first, last or null], ...] as date ordinals (metrics.facts says which keys). What was
+    added to the chapter's day counts for this owner, so that a change adds only the
+    difference. No row: no fact on any day."""
+
+    kind = models.CharField(max_length=1)
+    owner_id = models.BigIntegerField()
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    facts = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "owner_id"], name="owner_facts_once")
+        ]
+        indexes = [models.Index(fields=["chapter", "kind"], name="owner_facts_chapter")]
+
+    def __str__(self) -> str:
+        return f"facts of {self.kind}{self.owner_id}"
+
+
+class ChapterCount(models.Model):
+    """How the number of a chapter's networks or people with a fact (`key`) changes on `day`:
+    the sum of the deltas up to day d is the number on d."""
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=140)
+    day = models.DateField()
+    delta = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "key", "day"], name="chapter_count_once")
+        ]
+        # Covering: "every key's number on day d" is read from the index alone.
+        indexes = [models.Index(fields=["chapter", "day", "key", "delta"],
+                                name="chapter_count_day")]
+
+    def __str__(self) -> str:
+        return f"{self.chapter_id} {self.key} {self.day:%Y-%m-%d} {self.delta:+d}"
+
+
+class PersonFunnel(models.Model):
+    """A person's way through the follow-up funnel, for the medians of metrics.funnel: when
+    they signed up and their source (copied from the person), and for each step the first time
+    they took it (contacted: the first of any step, metrics.funnel) and how long after signing
+    up, in microseconds (0 when before). Only people who took a step (the medians' rows;
+    sign-ups are counted in ChapterCount). Kept by metrics.facts with the person's facts."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField()
+    source = models.CharField(max_length=12)
+    contacted_at = models.DateTimeField(null=True)
+    contacted_us = models.BigIntegerField(null=True)
+    first_task_at = models.DateTimeField(null=True)
+    first_task_us = models.BigIntegerField(null=True)
+    in_network_at = models.DateTimeField(null=True)
+    in_network_us = models.BigIntegerField(null=True)
+    convening_at = models.DateTimeField(null=True)
+    convening_us = models.BigIntegerField(null=True)
+
+    class Meta:
+        # The funnel's cohort: a chapter's people who signed up in a range of days.
+        indexes = [models.Index(fields=["chapter", "joined_at"], name="person_funnel_cohort")]
+
+    def __str__(self) -> str:
+        return f"funnel of person {self.person_id}"

@@ -152,6 +152,9 @@ class Person(PublicIdModel):
         ordering = ["display_name", "id"]
         indexes = [
             models.Index(fields=["chapter", "display_name"]),
+            # The API's people list order (name, then its tiebreak): a page is read from the
+            # index in order, not sorted out of every row in scope (docs/api.md, "Speed").
+            models.Index(fields=["display_name", "public_id"], name="person_name_order"),
             models.Index(fields=["chapter", "joined_at"]),  # the follow-up funnel's cohort
             models.Index(fields=["chapter", "followup_status", "followup_due"]),
         ]

@@ -40,12 +40,12 @@ LABELS = {
     "starts_at": _("Starts"), "rsvp": _("RSVP"), "attended": _("Attended"),
     "occurred_at": _("When"), "about_you": _("About you, by someone else"),
     "amount": _("Amount"), "at": _("When"), "from_stage": _("From"), "to_stage": _("To"),
-    "owner": _("Who follows you up"), "due": _("Follow up by"), "notes": _("Notes"),
+    "owner": _("Who follows up with you"), "due": _("Follow up by"), "notes": _("Notes"),
     "reason": _("Reason"), "channel": _("Channel"), "created_at": _("Created"),
-    "sent_at": _("Sent"), "coach": _("Coach"), "coached": _("Coached"),
+    "sent_at": _("Sent"), "coach": _("Coach"), "coached": _("Person you coach"),
     "started_on": _("Started"), "ended_on": _("Ended"), "resource": _("Resource"),
     "how": _("What you did"), "occurred_on": _("When"), "action": _("What"),
-    "requested_at": _("Asked"), "handled_at": _("Handled"), "location": _("Where"),
+    "requested_at": _("Asked on"), "handled_at": _("Handled on"), "location": _("Where"),
     "started_at": _("When"),
 }
 SECTION_TITLES = {

@@ -74,7 +74,11 @@ def forget(person: Person, *, actor: Any, why: str) -> Person:
 
 
 def _drop_identity(person: Person) -> None:
+    from netweave.imports.models import ImportKey  # imports depend on people, not the reverse
+
     person.channels.all().delete()
+    # The keyed hash of their name an import kept to recognise them on a second run.
+    ImportKey.objects.filter(person=person).delete()
     person.display_name = FORGOTTEN_NAME
     person.notes = ""
     person.social_grouping = person.availability = ""

@@ -102,6 +102,13 @@ def test_the_tokens_page_keeps_what_was_typed_when_refused(world, client):
     assert not ApiToken.objects.exists()
 
 
+def test_the_account_menu_leads_to_the_tokens_page(world, client):
+    client.force_login(world.bob)
+    menu = client.get("/").content.decode()
+    assert 'href="/account/api-tokens/"' in menu
+    assert client.get("/account/api-tokens/").status_code == 200
+
+
 # --- sessions ---------------------------------------------------------------------------------
 
 def test_it_accepts_the_web_session_for_reads(world, client):
@@ -155,6 +162,74 @@ def test_it_answers_404_for_what_the_caller_may_not_see(world, client, token_for
                    **bearer(token_for("organizer")))
     assert r.status_code == 404 and r.json() == {"code": "not_found", "message": "Not found.",
                                                  "fields": {}}
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/api/v1/nothing-here"), ("post", "/api/v1/people/extra/parts"), ("get", "/api/v1/"),
+    ("get", "/api/v1/people/"),
+])
+def test_it_answers_an_unknown_path_in_the_error_format(world, method, path, token_for):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # a script sends no CSRF token: still JSON
+    for headers in ({}, bearer(token_for("organizer"))):
+        r = getattr(strict, method)(path, **headers)
+        assert r.status_code == 404 and r["Content-Type"].startswith("application/json")
+        assert r.json()["code"] == "not_found" and r.json()["fields"] == {}
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("delete", "/api/v1/people", "GET, POST"),
+    ("put", "/api/v1/chapters", "GET"),
+    ("post", "/api/v1/openapi.json", "GET, HEAD"),
+])
+def test_it_answers_a_wrong_method_in_the_error_format(world, method, path, allowed, token_for):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    r = getattr(strict, method)(path, **bearer(token_for("organizer")))
+    assert r.status_code == 405 and r["Allow"] == allowed
+    assert r.json()["code"] == "method_not_allowed" and method.upper() in r.json()["message"]
+
+
+# --- speed, without changing who sees what -----------------------------------------------------
+
+@pytest.mark.parametrize("role", ["admin", "organizer", "member", "convener", "outsider"])
+def test_a_token_call_has_the_same_scope_as_the_web(world, role, token_for):
+    """The token lookup reads the scope's first inputs in its own query (core.scope
+    scope_inputs); the scope must come out the same as scope_of computes it."""
+    from django.contrib.auth import get_user_model
+
+    from netweave.api.services import token_authenticate
+    from netweave.core.models import ChapterRole
+    from netweave.core.scope import scope_of
+
+    ChapterRole.objects.create(user=world.alice, chapter=world.other_chapter)  # two chapters
+    token = token_authenticate(token_for(role))
+    fresh = get_user_model().objects.get(pk=token.user.pk)
+    assert scope_of(token.user) == scope_of(fresh)
+    if role == "organizer":
+        assert scope_of(token.user).organizer_chapters == {world.chapter.id,
+                                                            world.other_chapter.id}
+
+
+def test_the_people_list_answers_what_ninja_would_after_validating(world, client, token_for):
+    """The list is answered without ninja's per-row validation (pagination.page_response):
+    validating the same page first, as ninja does, must give the same JSON."""
+    from ninja.renderers import JSONRenderer
+
+    from netweave.api.pagination import Page, page_response, paginate
+    from netweave.api.routers.people import LIST_COLUMNS, PersonOut, person_row_out
+    from netweave.people.selectors import people_for
+
+    page = paginate(people_for(world.alice).values(*LIST_COLUMNS), ordering="name",
+                    allowed=("name",), cursor=None, limit=3, out=person_row_out,
+                    columns={"name": "display_name"})
+    validated = Page[PersonOut].model_validate(page).model_dump()
+    ninja_would = JSONRenderer().render(None, validated, response_status=200)  # type: ignore[arg-type]
+    assert page_response(None, page).content.decode() == ninja_would  # type: ignore[arg-type]
+    served = client.get("/api/v1/people", {"limit": 3}, **bearer(token_for("organizer")))
+    assert served.json()["items"] == json.loads(ninja_would)["items"]
 
 
 # --- contacts ---------------------------------------------------------------------------------

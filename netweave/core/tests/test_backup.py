@@ -24,8 +24,11 @@ from netweave.core.archive import Secret, Tampered, WrongKey
 from netweave.core.models import Chapter
 from netweave.core.testing import build_world
 from netweave.demo import build
+from netweave.networks.models import NetworkKind
 from netweave.people import contacts
 from netweave.people.models import Person
+from netweave.work.catalog import sync
+from netweave.work.models import Playbook
 
 TARGET = "restored"
 KEY = base64.b64encode(os.urandom(32)).decode()
@@ -92,6 +95,8 @@ def key(monkeypatch: pytest.MonkeyPatch) -> Secret:
 
 def a_movement() -> Person:
     """A small demo movement, plus one person with a known name and email."""
+    # A transactional test before this one may have emptied the tables, catalog included.
+    sync(NetworkKind, Playbook)
     build(people=60)
     person = Person.objects.create(chapter=Chapter.objects.first(), display_name=NAME)
     contacts.channel_add(person=person, kind="email", value=EMAIL)

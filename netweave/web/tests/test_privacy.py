@@ -134,6 +134,9 @@ def test_the_audit_log_filters_by_action_actor_and_date(client, world):
 
     assert actions("?action=contacts.read&actor=carol") == [("contacts.read", "carol")]
     assert actions("?actor=system") == [("person.forget", "system")]
+    # The word the page showed, typed back by a Spanish reader.
+    spanish = client.get(reverse("audit_log") + "?actor=Sistema", HTTP_ACCEPT_LANGUAGE="es")
+    assert [e.action for e in spanish.context["page"]] == ["person.forget"]
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     assert actions(f"?since={tomorrow}") == []
     today = timezone.localdate().isoformat()

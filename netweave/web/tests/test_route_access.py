@@ -15,8 +15,10 @@ from netweave.web.tests.routes import DENIED, LOGIN, OK, ROLES, make_targets
 from netweave.web.tests.routes_accounts import ACCOUNT_CASES
 from netweave.web.tests.routes_api_tokens import API_TOKEN_CASES
 from netweave.web.tests.routes_campaigns import CAMPAIGN_CASES
+from netweave.web.tests.routes_exports import EXPORT_CASES
 from netweave.web.tests.routes_followup import FOLLOWUP_CASES
 from netweave.web.tests.routes_growth import GROWTH_CASES
+from netweave.web.tests.routes_imports import IMPORT_CASES
 from netweave.web.tests.routes_learning import LEARNING_CASES
 from netweave.web.tests.routes_notify import NOTIFY_CASES
 from netweave.web.tests.routes_privacy import PRIVACY_CASES
@@ -29,6 +31,8 @@ CASES += NOTIFY_CASES
 CASES += API_TOKEN_CASES
 CASES += PRIVACY_CASES
 CASES += ACCOUNT_CASES
+CASES += IMPORT_CASES
+CASES += EXPORT_CASES
 
 # The back office is Django's admin (its own login and staff check); everything else is ours.
 EXCLUDED_PREFIXES = ("backoffice/",)

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from netweave.exports.files import csv_cell
 from netweave.metrics.dashboard import (
     GrowthDashboard,
     Table,
@@ -116,18 +117,6 @@ def funnel_groups(d: GrowthDashboard) -> list[tuple[str, Any]]:
 
 
 # --- Files -------------------------------------------------------------------------------------
-
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
 
 def csv_response(table: Table) -> HttpResponse:
     out = io.StringIO()
