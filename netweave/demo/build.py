@@ -16,6 +16,8 @@ from netweave.demo import activity, data, growth, learning, tasks
 from netweave.demo.plan import ChapterPlan, Plan
 from netweave.demo.write import write
 from netweave.events.models import Attendance, Event
+from netweave.metrics import activity as ledger_indexes
+from netweave.metrics import facts
 from netweave.networks.models import Membership, Network, NetworkLink
 from netweave.outreach.models import OutreachSession, ReferralCode
 from netweave.people.models import CoachingPair, Constraint, ContactChannel, Person, Visibility
@@ -77,6 +79,10 @@ def build(*, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
     write(plan, password)
     learning.add(plan)
     _coaching(plan)
+    # The learning entries went in by bulk_create too, past the signals that keep the ledger's
+    # indexes and the dashboard's counts: both are built once everything is in.
+    ledger_indexes.rebuild()
+    facts.rebuild()
     return Demo(logins=LOGINS, password=password, sizes=sizes())
 
 

@@ -128,6 +128,13 @@ class TestTheDemoMovement:
         assert {kind: counts[kind] for kind in expected} == expected
         assert Contribution.objects.filter(occurred_at__gt=timezone.now()).count() == 0
 
+    def test_the_dashboard_counts_agree_with_the_tables(self):
+        from netweave.metrics import activity, facts
+
+        chapters = list(Chapter.objects.values_list("pk", flat=True))
+        assert facts.verify(chapters) == 0, "counts"
+        assert activity.verify(chapters) == 0, "spells"
+
     def test_whoever_brought_someone_in_owns_the_code_they_came_through(self):
         for person in Person.objects.filter(referral_code__isnull=False).select_related(
                 "referral_code"):
