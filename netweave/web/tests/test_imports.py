@@ -30,6 +30,7 @@ ROWS = [f"Person {i},person{i}@example.org,,Eastside,film\n" for i in range(1, 2
 ROWS[2] = ",,,,\n"
 ROWS[4] = "Person 5,not-an-email,,,\n"
 ROWS[6] = "Person 7,person7@example.org,,Nowhere,\n"
+ROWS[24] = "Person 25,person25@example.org,,Eastside,film; youth\n"  # past the preview
 CREATED, REJECTED = 22, 2
 SAMPLE = (HEADER + "".join(ROWS)).encode()
 
@@ -253,7 +254,7 @@ def test_tag_rules_and_defaults_are_offered_saved_and_applied(client, world):
     url = reverse("import", kwargs={"public_id": run.public_id})
     page = client.get(url)
     rules = page.context["rules_form"]
-    assert rules.tags == ["film"]  # the tags seen in the file
+    assert rules.tags == ["film", "youth"]  # the whole file's tags, "youth" past the preview
     film = tag_field_name("film")
     assert "network:Eastside distribution" in dict(rules.fields[film].choices)
     data = {**posted_mapping(run), "rules-tags": ["film"], f"rules-{film}":

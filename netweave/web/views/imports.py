@@ -8,7 +8,6 @@ Each view calls one access function and one service or selector, then renders.
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -50,8 +49,6 @@ POLL_SECONDS = 2
 EDITABLE = {"uploaded", "ready"}
 STARTED = {"queued", "running"}
 FINISHED = {"done", "failed", "cancelled"}
-# How the engine splits a cell of tags (rows.py): "film, school; youth".
-TAG_SPLIT = re.compile(r"\s*[,;]\s*")
 
 
 # --- Keeping uploads off the disk -----------------------------------------------------------------
@@ -157,7 +154,7 @@ def import_page(request: HttpRequest, public_id: str) -> HttpResponse:
     except ValidationError as exc:
         apply_service_errors(form, exc)
         preview = []
-    rules = _rules_form(request, run, _tags_of(run, preview))
+    rules = _rules_form(request, run, _tags_of(request, run))
     return _render_map(request, run, form, rules, preview)
 
 
@@ -182,12 +179,12 @@ def _rules_form(request: HttpRequest, run: ImportRun, tags: list[str],
                      sources=Source.choices, tags=tags, tag_targets=tag_targets)
 
 
-def _tags_of(run: ImportRun, preview: list[Any]) -> list[str]:
-    """Tags to offer rules for: those that have a rule already, then those in the preview."""
+def _tags_of(request: HttpRequest, run: ImportRun) -> list[str]:
+    """Tags to offer rules for: those that have a rule already, then the file's, most frequent
+    first (the whole file, not only the rows previewed)."""
     seen: dict[str, str] = {}
-    found = [*(run.defaults or {}).get("tags", {})]
-    for row in preview:
-        found.extend(TAG_SPLIT.split(row.values.get("tags", "")))
+    found = [*(run.defaults or {}).get("tags", {}),
+             *selectors.import_tags(request.user, run, limit=MAX_TAGS)]
     for tag in found:
         tag = tag.strip()
         if tag and tag.casefold() not in seen and len(seen) < MAX_TAGS:
