@@ -6,6 +6,7 @@ to ids beforehand, so checking 100,000 rows costs no round trip to the database.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from netweave.people import contacts
@@ -115,12 +117,21 @@ def _items(got: dict[str, list[tuple[str, str]]], key: str) -> list[tuple[str, s
             for item in _SPLIT.split(value) if item]
 
 
-_CONSTRAINTS = {**{c.value: c.value for c in Constraint},
-                **{str(c.label).lower(): c.value for c in Constraint},
-                **{c.value.replace("_", " "): c.value for c in Constraint}}
-_VISIBILITY = {"private": 0, "0": 0, "friends": 1, "1": 1, "public": 2, "2": 2,
-               **{str(v.label).lower(): int(v.value) for v in Visibility}}
-_SOURCES = {**{s.value: s.value for s in Source}, **{str(s.label).lower(): s.value for s in Source}}
+@functools.cache
+def _choices() -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
+    """What a cell may say for a constraint, a visibility and a source: the stored keys and the
+    labels in every language the site speaks (a Spanish form's answers import too). Built on
+    first use: labels can only be translated once the apps are loaded."""
+    constraints = {c.value: c.value for c in Constraint}
+    constraints.update({c.value.replace("_", " "): c.value for c in Constraint})
+    visibility = {"private": 0, "0": 0, "friends": 1, "1": 1, "public": 2, "2": 2}
+    sources = {s.value: s.value for s in Source}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            constraints.update({str(c.label).casefold(): c.value for c in Constraint})
+            visibility.update({str(v.label).casefold(): int(v.value) for v in Visibility})
+            sources.update({str(s.label).casefold(): s.value for s in Source})
+    return constraints, visibility, sources
 
 
 def name_key(chapter_id: int, name: str, place_id: int | None) -> str:
@@ -157,8 +168,8 @@ def parse(rules: Rules, chapter_id: int, row_number: int, cells: list[str]) -> P
     source_header, source = _first(got, "source")
     source_detail = ""
     if source:
-        if source.casefold() in _SOURCES:
-            values["source"] = _SOURCES[source.casefold()]
+        if source.casefold() in _choices()[2]:
+            values["source"] = _choices()[2][source.casefold()]
         else:
             source_detail = source[:200]
     elif rules.default_source:
@@ -238,7 +249,7 @@ def _situation(rules: Rules, got: dict[str, list[tuple[str, str]]],
         values["hours_per_week"] = number.quantize(Decimal("0.1"))
     constraints = []
     for header, item in _items(got, "constraints"):
-        value = _CONSTRAINTS.get(item.casefold())
+        value = _choices()[0].get(item.casefold())
         if value is None:
             raise RowError("unknown_constraint", _("“%(value)s” in “%(column)s” is not a "
                                                    "known constraint.")
@@ -267,10 +278,10 @@ def _situation(rules: Rules, got: dict[str, list[tuple[str, str]]],
                            % {"column": header})
     header, visibility = _first(got, "visibility")
     if visibility:
-        if visibility.casefold() not in _VISIBILITY:
+        if visibility.casefold() not in _choices()[1]:
             raise RowError("bad_value", _("“%(column)s” must be private, friends or public.")
                            % {"column": header})
-        values["visibility"] = _VISIBILITY[visibility.casefold()]
+        values["visibility"] = _choices()[1][visibility.casefold()]
 
 
 def _apply_tags(rules: Rules, got: dict[str, list[tuple[str, str]]], values: dict[str, Any],

@@ -224,3 +224,13 @@ def test_the_tags_of_the_whole_file_are_listed_most_frequent_first(world):  # no
     assert selectors.import_tags(world.alice, run, limit=1) == ["volunteer"]
     with pytest.raises(PermissionDenied):
         selectors.import_tags(world.bob, run)
+
+
+def test_a_spanish_forms_answers_are_understood(world):  # noqa: ANN001
+    """Situation cells may use the labels of any language the site speaks."""
+    run = run_file(world.alice, world.chapter, csv_of(
+        'Inés,ines@example.org,,eastside,,1,"Sin transporte",no,En público,'))
+    assert run.created_count == 1, run.sample
+    ines = Person.objects.get(display_name="Inés")
+    assert ines.constraints == ["no_transport"]
+    assert ines.visibility == 2
