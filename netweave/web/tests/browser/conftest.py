@@ -65,8 +65,26 @@ def pytest_runtest_makereport(item, call):  # noqa: ANN001
 
 
 def assert_fits_phone(page) -> None:  # noqa: ANN001
-    """No horizontal scrolling at 360 px: the page is no wider than the viewport."""
-    width = page.evaluate("document.documentElement.scrollWidth")
+    """No horizontal scrolling at 360 px: the page is no wider than the viewport.
+
+    A click that follows a link returns before the next page has loaded; measuring then reads
+    a document that is being replaced. So wait for a loaded document, and measure again if a
+    navigation tore the first one down mid-measure."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    width = None
+    for _ in range(5):
+        page.wait_for_load_state()
+        try:
+            width = page.evaluate(
+                "document.readyState === 'complete' && document.documentElement"
+                " ? document.documentElement.scrollWidth : null")
+        except PlaywrightError:  # the execution context was destroyed by a navigation
+            width = None
+        if width is not None:
+            break
+        page.wait_for_timeout(100)
+    assert width is not None, "the page never finished loading"
     assert width <= PHONE["width"], f"page is {width}px wide at a {PHONE['width']}px viewport"
 
 

@@ -39,6 +39,7 @@ def test_a_member_asks_to_be_deleted_and_an_organizer_forgets_them(page, world, 
     login(alice, "alice", PASSWORD)
     alice.get_by_role("link", name="Act on these requests").click()
     alice.get_by_role("link", name="Forget them").click()
+    alice.wait_for_url("**/forget/")
     assert_fits_phone(alice)
     alice.get_by_role("button", name="Forget them").click()
     alice.wait_for_load_state()
