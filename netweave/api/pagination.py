@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.renderers import JSONRenderer
 
+from netweave.api import compiled
 from netweave.api.errors import ApiError
 
 T = TypeVar("T")
@@ -51,7 +52,7 @@ def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "invalid", message, {field: [message]})
 
 
-def order(qs: QuerySet[Any], ordering: str, allowed: Sequence[str]) -> tuple[str, bool]:
+def order(qs: Any, ordering: str, allowed: Sequence[str]) -> tuple[str, bool]:
     """(field, descending) from `ordering` ("name" or "-name"), refused unless whitelisted."""
     field = ordering.lstrip("-")
     if field not in allowed:
@@ -61,20 +62,26 @@ def order(qs: QuerySet[Any], ordering: str, allowed: Sequence[str]) -> tuple[str
 
 
 def paginate(
-    qs: QuerySet[Any], *, ordering: str, allowed: Sequence[str], cursor: str | None,
-    limit: int, out: Callable[[Any], Any], columns: dict[str, str] | None = None,
-    tiebreak: str = "public_id",
+    qs: QuerySet[Any] | compiled.Shaped, *, ordering: str, allowed: Sequence[str],
+    cursor: str | None, limit: int, out: Callable[[Any], Any],
+    columns: dict[str, str] | None = None, tiebreak: str = "public_id",
 ) -> dict[str, Any]:
     """One page of `qs` ordered by `ordering`, after `cursor`. `columns` maps an API field
-    name to the model column when they differ (e.g. "name" -> "display_name")."""
+    name to the model column when they differ (e.g. "name" -> "display_name"). A Shaped list
+    is compiled once per shape of its inputs (api/compiled.py)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise _invalid("limit", _("limit is between 1 and %(max)s.") % {"max": MAX_LIMIT})
     field, desc = order(qs, ordering, allowed)
     column = (columns or {}).get(field, field)
-    qs = qs.order_by(f"-{column}" if desc else column, f"-{tiebreak}" if desc else tiebreak)
-    if cursor:
-        qs = qs.filter(_after(cursor, ordering, column, desc, tiebreak))
-    rows = list(qs[: limit + 1])
+    order_by = (f"-{column}" if desc else column, f"-{tiebreak}" if desc else tiebreak)
+    after = _after(cursor, ordering, column, desc, tiebreak) if cursor else None
+    if isinstance(qs, compiled.Shaped):
+        rows = _shaped_page(qs, order_by, after, limit)
+    else:
+        qs = qs.order_by(*order_by)
+        if after is not None:
+            qs = qs.filter(after)
+        rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -83,6 +90,18 @@ def paginate(
         position = [ordering, _encode(_get(last, column)), _get(last, tiebreak)]
         next_cursor = signing.dumps(position, salt=_SALT, compress=True)
     return {"items": [out(r) for r in rows], "next_cursor": next_cursor}
+
+
+def _shaped_page(source: compiled.Shaped, order_by: tuple[str, str], after: Q | None,
+                 limit: int) -> list[Any]:
+    def build(inputs: tuple[Any, ...]) -> QuerySet[Any]:
+        *given, after_q = inputs
+        qs = source.build(tuple(given)).order_by(*order_by)
+        if after_q is not None:
+            qs = qs.filter(after_q)
+        return qs[: limit + 1]
+
+    return compiled.rows((source.key, order_by, limit), build, (*source.inputs, after))
 
 
 _JSON = JSONRenderer()

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from netweave.api.compiled import Shaped
 from netweave.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from netweave.core.models import Contribution
-from netweave.core.scope import scope_of
+from netweave.core.scope import scope_of, stand_in_seeing
+from netweave.people.selectors import people_for
 
 
 def tokens_for(actor: Any) -> QuerySet[ApiToken]:
@@ -58,3 +60,18 @@ def deliveries_for(actor: Any, subscription: WebhookSubscription) -> QuerySet[We
     if not webhooks_for(actor).filter(pk=subscription.pk).exists():
         return WebhookDelivery.objects.none()
     return WebhookDelivery.objects.filter(subscription=subscription)
+
+
+def people_list(actor: Any, *, columns: tuple[str, ...], search: str = "", stage: str = "",
+                followup: str = "", place_id: str = "") -> Shaped:
+    """people_for(actor, ...).values(*columns), as a list the pagination compiles once per
+    shape (api/compiled.py): built from the actor's scope's people filter alone, which
+    people_for applies as it does for the actor itself (core.scope.stand_in_seeing)."""
+
+    def build(inputs: tuple[Any, ...]) -> QuerySet[Any]:
+        visible, search, stage, followup, place_id = inputs
+        return people_for(stand_in_seeing(visible), search=search, stage=stage,
+                          followup=followup, place_id=place_id).values(*columns)
+
+    return Shaped(key=f"people:{','.join(columns)}", build=build,
+                  inputs=(scope_of(actor).people_q(), search, stage, followup, place_id))

@@ -4,7 +4,8 @@ netweave POSTs each one there, signed with HMAC-SHA256, retried with backoff, lo
 Three parts:
 - services: `webhook_create`, `webhook_delete` (organizers of the chapter; audited);
 - the emit side: a ledger entry of one of the four kinds queues one delivery row per matching
-  active subscription, once its transaction has committed (nothing for a rolled-back one);
+  active subscription, in the entry's own transaction (an outbox: sent once committed,
+  nothing for a rolled-back one, nothing lost to a crash right after the commit);
 - sending: `deliver_due` POSTs what is due, run by the `WEBHOOK_DELIVERIES` job (api/jobs.py)
   and by `netweave deliver_webhooks` (every minute from cron: the worker wakes only hourly).
 
@@ -17,14 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -134,11 +136,13 @@ def payload_of(entry: Contribution, event: str) -> dict[str, Any]:
 
 
 def entry_recorded(entry: Contribution) -> None:
-    """Called for every new ledger row (api/apps.py): queue deliveries once committed."""
+    """Called for every new ledger row (api/apps.py): the deliveries are written in the same
+    transaction as the row (an outbox), so they commit or roll back with it. Written in an
+    on-commit hook instead, they were lost if the process died between the commit and the
+    hook; the sender (deliver_due) sees them once committed."""
     event = EVENT_OF_KIND.get(entry.kind)
     if event is not None:
-        # robust: a failure to queue is logged, and never breaks the request that committed.
-        transaction.on_commit(partial(_queue, entry, event), robust=True)
+        _queue(entry, event)
 
 
 def _queue(entry: Contribution, event: str) -> None:
@@ -163,36 +167,91 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def _private_target(url: str) -> bool:
-    """Whether the URL's host resolves to a loopback, private or link-local address: refused
-    unless NETWEAVE_WEBHOOK_ALLOW_PRIVATE, so a subscription cannot probe the server's own
-    network."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return False  # the request itself will fail and say so
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:10.0.0.1 is 10.0.0.1
-        if not (mapped or ip).is_global:
-            return True
-    return False
+def _addresses(host: str) -> list[str]:
+    """Every address the host resolves to, now."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
 
 
-_OPENER = urllib.request.OpenerDirector()
-for _handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler()):
-    _OPENER.add_handler(_handler)
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:10.0.0.1 is 10.0.0.1
+    return bool((mapped or ip).is_global)
+
+
+class _Pinned:
+    """Connects to the addresses given (in order, as socket.create_connection tries a name's),
+    not to what the host resolves to when connecting: the sender resolves the host once,
+    checks those addresses and connects only to them, so a name that resolves to a public
+    address for the check and to a private one a moment later (DNS rebinding) reaches nothing
+    but the checked address. The Host header, and for HTTPS the server name and certificate
+    check, stay the URL's."""
+
+    def __init__(self, addresses: list[str]) -> None:
+        self.addresses = addresses
+
+    def create_connection(self, address: tuple[str, int], timeout: Any = None,
+                          source_address: Any = None) -> socket.socket:
+        failure: OSError = OSError("no address to connect to")
+        for ip in self.addresses:
+            try:
+                return socket.create_connection((ip, address[1]), timeout, source_address)
+            except OSError as error:
+                failure = error
+        raise failure
+
+    def connection(self, base: type[http.client.HTTPConnection]) -> Callable[..., Any]:
+        def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+            conn = base(*args, **kwargs)
+            conn._create_connection = self.create_connection  # type: ignore[attr-defined]
+            return conn
+
+        return make
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, pinned: _Pinned) -> None:
+        super().__init__()
+        self.pinned = pinned
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(self.pinned.connection(http.client.HTTPConnection), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, pinned: _Pinned) -> None:
+        super().__init__()
+        self.pinned = pinned
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(self.pinned.connection(http.client.HTTPSConnection), req,
+                            context=self._context)  # type: ignore[attr-defined]
+
+
+def _opener(addresses: list[str]) -> urllib.request.OpenerDirector:
+    """Only the HTTP and HTTPS handlers (no file: or ftp:, no redirects followed), pinned."""
+    opener = urllib.request.OpenerDirector()
+    pinned = _Pinned(addresses)
+    for handler in (_PinnedHTTPHandler(pinned), _PinnedHTTPSHandler(pinned)):
+        opener.add_handler(handler)
+    return opener
 
 
 def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """Send one delivery: (status code or None, error text or "")."""
+    """Send one delivery: (status code or None, error text or ""). The host is resolved here,
+    at send time (a name public when subscribed may not be now); loopback, private and
+    link-local addresses are refused unless NETWEAVE_WEBHOOK_ALLOW_PRIVATE, so a subscription
+    cannot probe the server's own network; the request goes to the addresses checked."""
     hook = delivery.subscription
-    if not settings.NETWEAVE_WEBHOOK_ALLOW_PRIVATE and _private_target(hook.target_url):
+    try:
+        addresses = _addresses(urlsplit(hook.target_url).hostname or "")
+    except (OSError, UnicodeError) as error:
+        return None, f"{type(error).__name__}: {error}"[:300]
+    if not settings.NETWEAVE_WEBHOOK_ALLOW_PRIVATE and not all(map(_is_public, addresses)):
         return None, "refused: the address is not a public one"
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
-    # http(s) only: checked when subscribed, and _OPENER has no other handler.
+    # http(s) only: checked when subscribed, and the opener has no other handler.
     request = urllib.request.Request(hook.target_url, data=body, method="POST", headers={  # noqa: S310
         "Content-Type": "application/json", "User-Agent": "netweave-webhooks/1",
         "X-Netweave-Event": delivery.event, "X-Netweave-Delivery": delivery.public_id,
@@ -201,7 +260,7 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     })
     try:
         # Same reason as above: only the http(s) handlers are installed.
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:  # nosec B310
+        with _opener(addresses).open(request, timeout=TIMEOUT_SECONDS) as answer:  # nosec B310
             return int(answer.status), ""
     except (OSError, ValueError) as error:
         return None, f"{type(error).__name__}: {error}"[:300]

@@ -338,6 +338,32 @@ def _compute(user: Any, *, chapters: frozenset[int] | None = None,
     )
 
 
+class _PeopleOnly:
+    """The scope of stand_in_seeing's actor: a people filter, and nothing else."""
+
+    def __init__(self, people: Q) -> None:
+        self._people = people
+
+    def people_q(self) -> Q:
+        return self._people
+
+
+class _StandIn:
+    is_authenticated = True
+
+    def __init__(self, people: Q) -> None:
+        setattr(self, _CACHE_ATTR, _PeopleOnly(people))
+
+
+def stand_in_seeing(people: Q) -> Any:
+    """An actor whose scope answers people_q() with `people` and has nothing else to give: the
+    API builds a people selector's query from a scope's filter alone with it, so that the query
+    can be compiled once with placeholder values and reused (api/compiled.py). A selector that
+    asks this actor or its scope for anything more fails there, instead of writing one real
+    user's scope into SQL that others would run. Pass it only a filter that people_q() gave."""
+    return _StandIn(people)
+
+
 def may_read_contacts(scope: Scope, person: Any) -> bool:
     """Organizers, the person themselves, and the conveners of a network the person is in
     (never for a discreet person: only organizers reach them, by their chosen channel)."""

@@ -57,6 +57,7 @@ class Receiver:
                     "signed": hmac.compare_digest(expected,
                                                   self.headers["X-Netweave-Signature"]),
                     "body": json.loads(body), "raw": body.decode(),
+                    "host": self.headers["Host"],
                 })
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
@@ -226,14 +227,19 @@ def test_it_sends_nothing_for_a_rolled_back_transaction(world, subscribed, recei
     assert receiver.received == []
 
 
-@pytest.mark.django_db
-def test_it_refuses_private_addresses_unless_allowed(world, subscribed, receiver, committed,
-                                                     settings):
+def sign_up_is_refused_as_private(world, receiver, committed, settings) -> None:  # noqa: ANN001
+    """With private addresses not allowed, a sign-up's delivery fails as refused, unsent."""
     settings.NETWEAVE_WEBHOOK_ALLOW_PRIVATE = False
     committed(lambda: sign_up(world))
     assert webhooks.deliver_due()["failed"] == 1
     assert receiver.received == []
     assert one_delivery().last_error.startswith("refused")
+
+
+@pytest.mark.django_db
+def test_it_refuses_private_addresses_unless_allowed(world, subscribed, receiver, committed,
+                                                     settings):
+    sign_up_is_refused_as_private(world, receiver, committed, settings)
 
 
 @pytest.mark.django_db
@@ -321,3 +327,62 @@ def test_the_api_shows_the_secret_once_and_audits(world, client, token_for):
     actions = list(AuditEntry.objects.filter(action__startswith="webhook.")
                    .values_list("action", flat=True))
     assert sorted(actions) == ["webhook.create", "webhook.delete"]
+
+
+@pytest.mark.django_db
+def test_a_delivery_is_written_in_the_transaction_of_its_ledger_entry(world, subscribed):
+    """An outbox: the delivery row is written with the ledger entry, before the commit (and no
+    on-commit hook runs here), so a process that dies right after the commit loses nothing."""
+    with transaction.atomic():
+        report_task(world)
+        assert WebhookDelivery.objects.filter(event="task.reported").count() == 1
+    assert one_delivery().status == "pending"
+
+
+def _hook_on(world: World, receiver: Receiver, host: str) -> WebhookSubscription:
+    port = receiver.server.server_address[1]
+    hook, receiver.secret = webhooks.webhook_create(
+        actor=world.alice, chapter=world.chapter, url=f"http://{host}:{port}/hooks",
+        events=ALL_EVENTS)
+    return hook
+
+
+@pytest.mark.django_db
+def test_it_resolves_the_host_when_sending_and_refuses_a_private_answer(world, receiver,
+                                                                        committed, settings):
+    """'localhost' passes when subscribed (no address is looked up then); at send time the
+    resolver answers loopback, and nothing is sent."""
+    _hook_on(world, receiver, "localhost")
+    sign_up_is_refused_as_private(world, receiver, committed, settings)
+
+
+@pytest.mark.django_db
+def test_it_sends_to_the_addresses_it_checked_under_the_urls_own_host(world, receiver,
+                                                                      committed):
+    """Private addresses allowed (the receiver is on 127.0.0.1): 'localhost' is resolved once
+    and the request goes to those addresses (::1 first, where nothing listens, then
+    127.0.0.1), with the URL's Host header."""
+    _hook_on(world, receiver, "localhost")
+    committed(lambda: sign_up(world))
+    assert webhooks.deliver_due()["delivered"] == 1
+    (got,) = receiver.received
+    assert got["signed"] and got["host"] == f"localhost:{receiver.server.server_address[1]}"
+
+
+def test_it_connects_only_to_the_addresses_it_checked(receiver):
+    """No second lookup when connecting (DNS rebinding): a name that resolves to nothing at all
+    still reaches the one address given."""
+    import urllib.request
+
+    port = receiver.server.server_address[1]
+    body, timestamp = b"{}", "1"
+    request = urllib.request.Request(  # noqa: S310 - http, to the test's receiver
+        f"http://rebound.invalid:{port}/hooks", data=body, method="POST", headers={
+            "X-Netweave-Event": "test", "X-Netweave-Delivery": "d", "Content-Type":
+            "application/json", "X-Netweave-Timestamp": timestamp,
+            "X-Netweave-Signature": webhooks.sign(receiver.secret, timestamp, body)})
+    with webhooks._opener(["127.0.0.1"]).open(request, timeout=5) as answer:
+        assert answer.status == 200
+    assert [r["host"] for r in receiver.received] == [f"rebound.invalid:{port}"]
+    with pytest.raises(OSError):
+        webhooks._opener([]).open(request, timeout=5)
