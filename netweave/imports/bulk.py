@@ -10,8 +10,10 @@ PostgreSQL (psycopg 3's `cursor.copy`). Ids are reserved first, so the caller kn
 
 from __future__ import annotations
 
+import base64
 import enum
 import json
+import os
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,11 +41,12 @@ def public_ids(count: int) -> list[str]:
 def _converter(field: models.Field) -> Converter | None:
     ops = connection.ops
     if isinstance(field, crypto.EncryptedTextField):
-        ring = crypto.keyring()
-        return lambda v: crypto.encrypt(str(v), ring) if v else v
+        return _encryptor()
     if isinstance(field, models.JSONField):
-        # Most list columns of an imported row are empty: no encoder call for those.
-        return lambda v: "[]" if v == [] else json.dumps(v, cls=field.encoder)
+        # Most list columns of an imported row are empty: no encoder call for those. A
+        # JSONText is JSON already (the caller serialised a value many rows share once).
+        return lambda v: ("[]" if v == [] else v if isinstance(v, JSONText)
+                          else json.dumps(v, cls=field.encoder))
     if isinstance(field, models.DateTimeField):
         return _cached(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
@@ -51,6 +54,38 @@ def _converter(field: models.Field) -> Converter | None:
     if isinstance(field, models.DecimalField):
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     return None
+
+
+class JSONText(str):
+    """A JSON column's value already serialised (with the field's encoder): written as is."""
+
+
+def json_text(value: Any, field: models.JSONField) -> JSONText:
+    return JSONText(json.dumps(value, cls=field.encoder))
+
+
+def _encryptor() -> Converter:
+    """crypto.encrypt (AES-256-GCM under the current key, a fresh random 96-bit nonce per
+    value, the same stored form), with the nonces read from the system's randomness many at
+    a time rather than one system call per value."""
+    ring = crypto.keyring()
+    key_id = ring.current_id
+    seal = ring.keys[key_id].encrypt
+    bound = key_id.encode()
+    prefix = f"{crypto.PREFIX}:{key_id}:"
+    pool: list[bytes] = []
+
+    def encrypt(value: Any) -> Any:
+        if not value:
+            return value
+        if not pool:
+            raw = os.urandom(crypto._NONCE_BYTES * 1024)
+            pool.extend(raw[i:i + crypto._NONCE_BYTES]
+                        for i in range(0, len(raw), crypto._NONCE_BYTES))
+        nonce = pool.pop()
+        return prefix + base64.b64encode(nonce + seal(nonce, str(value).encode(), bound)).decode()
+
+    return encrypt
 
 
 def _cached(convert: Converter) -> Converter:
@@ -102,17 +137,23 @@ def _prepare(model: type[models.Model], rows: Sequence[dict[str, Any]], ids: lis
     index = {f.attname: i for i, f in enumerate(fields, start=1)}
     public_at = index.get("public_id")
     fresh = public_ids(len(rows)) if public_at else [None] * len(rows)
+    # Where each of a row's values goes and how it is converted, worked out once for each
+    # set of keys (the rows of one call mostly share theirs), not once per value.
+    plans: dict[tuple[str, ...], list[tuple[int, Converter | None]]] = {}
     prepared = []
     for pk, public, row in zip(ids, fresh, rows, strict=True):
+        keys = tuple(row)
+        plan = plans.get(keys)
+        if plan is None:
+            plan = plans[keys] = [(index.get(name, -1), converters[index[name] - 1]
+                                   if name in index else None) for name in keys]
         values = template.copy()
         values[0] = pk
         if public_at:
             values[public_at] = public
-        for name, value in row.items():
-            at = index.get(name)
-            if at is None:
+        for (at, conv), value in zip(plan, row.values(), strict=True):
+            if at < 0:
                 continue
-            conv = converters[at - 1]
             values[at] = conv(value) if conv is not None and value is not None else value
         prepared.append(values)
     return fields, prepared

@@ -34,7 +34,7 @@ from netweave.core import crypto
 from netweave.core.models import AuditEntry, Contribution, Place
 from netweave.imports import bulk
 from netweave.imports.models import ImportKey, ImportRejection, ImportRun
-from netweave.imports.rows import Parsed, RowError, Rules, parse
+from netweave.imports.rows import Parsed, RowError, Rules, hasher, parse
 from netweave.networks.models import Membership, Network
 from netweave.people import contacts
 from netweave.people.models import ContactChannel, Person, Source, Visibility
@@ -44,6 +44,7 @@ SQLITE_CACHE_KB = 64 * 1024
 SAMPLE_SIZE = 200
 DEFAULT_HOURS = Person._meta.get_field("hours_per_week").default
 DEFAULT_VISIBILITY = int(Visibility.AMONG_FRIENDS)
+RECORDED = str(Source.RECORDED.value)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -91,7 +92,7 @@ def build_rules(run: ImportRun) -> Rules:
         default_place=places[defaults["place"].casefold()] if defaults.get("place") else None,
         default_source=defaults.get("source") or "",
         width=len(headers),
-        hashes=contacts.hasher(),
+        hashes=hasher(),
     )
 
 
@@ -347,7 +348,7 @@ class Batch:
     def _new_target(self, row: Parsed) -> _Target:
         values = dict(row.values)
         person = _NewPerson(**{
-            **NEW_PERSON, "display_name": row.name, "source": values.pop("source", Source.RECORDED),
+            **NEW_PERSON, "display_name": row.name, "source": values.pop("source", RECORDED),
             "followup_due": self.due, "joined_at": self.now, "last_activity_at": self.now,
             **values,
         })
@@ -377,7 +378,7 @@ class Batch:
                 added.append(labels[kind])
         empty = {"place_id": None, "social_grouping": "", "availability": "",
                  "hours_per_week": DEFAULT_HOURS, "visibility": DEFAULT_VISIBILITY,
-                 "discreet": False, "source": Source.RECORDED}
+                 "discreet": False, "source": RECORDED}
         for key, value in row.values.items():
             if key in empty:
                 current = getattr(person, key)
@@ -473,17 +474,24 @@ class Batch:
         common = {"chapter_id": self.run.chapter_id, "occurred_at": self.now,
                   "recorded_at": self.now, "recorded_by_id": self.actor_id}
         entries = []
+        # The entries' data repeat a handful of values: each is serialised once.
+        field = Contribution._meta.get_field("data")
+        texts: dict[tuple[str, str], bulk.JSONText] = {}
         for t in created:
-            data: dict[str, Any] = {"source": t.person.source, "import": self.run.public_id}
-            if t.source_detail:
-                data["detail"] = t.source_detail
+            text = texts.get((t.person.source, t.source_detail))
+            if text is None:
+                data: dict[str, Any] = {"source": t.person.source, "import": self.run.public_id}
+                if t.source_detail:
+                    data["detail"] = t.source_detail
+                text = texts[(t.person.source, t.source_detail)] = bulk.json_text(data, field)
             entries.append({**common, "kind": Contribution.Kind.SIGNED_UP.value,
-                            "person_id": t.person.pk, "data": data})
+                            "person_id": t.person.pk, "data": text})
+        joined = bulk.json_text({"import": self.run.public_id}, field)
         for t in [*created, *touched]:
             for network_id in t.new_networks:
                 entries.append({**common, "kind": Contribution.Kind.NETWORK_JOINED.value,
                                 "person_id": t.person.pk, "network_id": network_id,
-                                "data": {"import": self.run.public_id}})
+                                "data": joined})
         return entries
 
 

@@ -34,14 +34,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from netweave.metrics.activity import FUNNEL_STEPS, LEARNING_WINDOW_DAYS
+from netweave.metrics.activity import FUNNEL_STEPS, LEARNING_WINDOW_DAYS, ids_q
 from netweave.metrics.funnel import FUNNEL_COHORT_DAYS, STEPS, Funnel
 from netweave.metrics.growth import DAYS_PER_MONTH
 from netweave.metrics.health import MIN_MEMBERS, RETENTION_AFTER_DAYS, RETENTION_SHARE
@@ -291,33 +291,6 @@ def _decode(stored: dict[str, Any]) -> Facts:
     return {k: [(a, OPEN if b is None else b) for a, b in runs] for k, runs in stored.items()}
 
 
-def _store(kind: str, owner_id: int, chapter_id: int, facts: Facts) -> Facts:
-    """Store an owner's facts and move the day counts by the difference. Returns the facts
-    stored before."""
-    row = (OwnerFacts.objects.select_for_update().filter(kind=kind, owner_id=owner_id)
-           .values_list("chapter_id", "facts").first())
-    old = _decode(row[1]) if row else {}
-    if row and old == facts and row[0] == chapter_id:
-        return old
-    deltas: dict[tuple[str, int], int] = defaultdict(int)
-    if row:
-        if row[0] != chapter_id:  # moved to another chapter: out of the old one's counts
-            gone: dict[tuple[str, int], int] = defaultdict(int)
-            _counts(old, -1, gone)
-            _add_counts(row[0], gone)
-        else:
-            _counts(old, -1, deltas)
-    _counts(facts, +1, deltas)
-    _add_counts(chapter_id, deltas)
-    if facts:
-        OwnerFacts.objects.update_or_create(
-            kind=kind, owner_id=owner_id,
-            defaults={"chapter_id": chapter_id, "facts": _encode(facts)})
-    elif row:
-        OwnerFacts.objects.filter(kind=kind, owner_id=owner_id).delete()
-    return old
-
-
 @transaction.atomic
 def forget(kind: str, owner_id: int) -> None:
     """An owner deleted: its facts leave the counts."""
@@ -434,60 +407,149 @@ def refresh_networks(network_ids: Iterable[int], *, members: bool = True) -> Non
     """Compute the networks' facts again; then their members' when their active days changed
     (`members`). Networks no longer there are forgotten."""
     ids = sorted(set(network_ids))
-    if not ids:
-        return
-    found = _network_rows(ids)
-    moved: list[int] = []
-    for n in found:
-        facts = network_facts(n)
-        old = _store(NETWORK, n.id, n.chapter_id, facts)
-        if old.get("active", []) != facts.get("active", []):
-            moved.append(n.id)
-    for pk in set(ids) - {n.id for n in found}:
-        forget(NETWORK, pk)
+    moved = [pk for i in range(0, len(ids), BATCH)
+             for pk in _refresh_network_batch(ids[i:i + BATCH])]
     if members and moved:
-        from netweave.networks.models import Membership
-
-        refresh_people(Membership.objects.filter(network_id__in=moved)
-                       .values_list("person_id", flat=True).distinct())
+        refresh_people(_members(moved))
 
 
 @transaction.atomic
 def refresh_people(person_ids: Iterable[int]) -> None:
     """Compute the people's facts and funnel again (people no longer there are forgotten)."""
+    ids = sorted(set(person_ids))
+    for i in range(0, len(ids), BATCH):
+        _refresh_person_batch(ids[i:i + BATCH])
+
+
+def refresh_many(*, network_ids: Iterable[int] = (), person_ids: Iterable[int] = ()) -> None:
+    """refresh_networks (with their members) and refresh_people for many owners at once, after
+    a bulk write that bypassed the signals and touched only these (an import; run after
+    activity.refresh of the same owners). Reads and writes BATCH owners per query, and adds
+    to the day counts once per batch; one transaction per batch, each leaving the counts equal
+    to the stored facts."""
+    flush()  # what this connection wrote is counted before it is read
+    networks = sorted(set(network_ids))
+    people = set(person_ids)
+    for i in range(0, len(networks), BATCH):
+        with transaction.atomic():
+            moved = _refresh_network_batch(networks[i:i + BATCH])
+            if moved:
+                people.update(_members(moved))
+    ordered = sorted(people)
+    for i in range(0, len(ordered), BATCH):
+        with transaction.atomic():
+            _refresh_person_batch(ordered[i:i + BATCH])
+
+
+def _members(network_ids: list[int]) -> list[int]:
+    from netweave.networks.models import Membership
+
+    out: set[int] = set()
+    for i in range(0, len(network_ids), BATCH):
+        out.update(Membership.objects.filter(network_id__in=network_ids[i:i + BATCH])
+                   .values_list("person_id", flat=True).distinct())
+    return sorted(out)
+
+
+def _refresh_network_batch(ids: list[int]) -> list[int]:
+    """Store the facts of these networks (at most BATCH); returns those whose active days
+    changed."""
+    computed = {n.id: (n.chapter_id, network_facts(n)) for n in _network_rows(ids)}
+    old = _store_many(NETWORK, ids, computed)
+    return [pk for pk, (_, facts) in computed.items()
+            if old.get(pk, {}).get("active", []) != facts.get("active", [])]
+
+
+def _refresh_person_batch(ids: list[int]) -> None:
+    """Store the facts and funnel rows of these people (at most BATCH)."""
     from netweave.networks.models import Membership
     from netweave.people.models import Person
 
-    ids = sorted(set(person_ids))
-    if not ids:
-        return
     people = {pk: (chapter_id, joined_at, source) for pk, chapter_id, joined_at, source in
-              Person.objects.filter(pk__in=ids).values_list("pk", "chapter_id", "joined_at",
+              Person.objects.filter(ids_q("pk", ids)).values_list("pk", "chapter_id", "joined_at",
                                                             "source")}
     spells: dict[int, Runs] = defaultdict(list)
-    for pk, start, end in (PersonSpell.objects.filter(person_id__in=ids).order_by("starts_on")
+    for pk, start, end in (PersonSpell.objects.filter(ids_q("person_id", ids)).order_by("starts_on")
                            .values_list("person_id", "starts_on", "ends_on")):
         spells[pk].append((start.toordinal(), end.toordinal()))
     stays: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # (network, first, last)
     for pk, network_id, network_chapter, joined, left in Membership.objects.filter(
-            person_id__in=ids).values_list("person_id", "network_id", "network__chapter_id",
+            ids_q("person_id", ids)).values_list("person_id", "network_id", "network__chapter_id",
                                            "joined_on", "left_on"):
         if pk in people and network_chapter == people[pk][0]:
             stays[pk].append((network_id, *_stay(joined.toordinal(),
                                                  left.toordinal() if left else None)))
     milestones = _milestones(ids)
     active = _active_days({nid for rows in stays.values() for nid, _, _ in rows})
-    for pk in ids:
-        if pk not in people:
-            forget(PERSON, pk)
-            continue
-        chapter_id, joined_at, source = people[pk]
+    computed: dict[int, tuple[int, Facts]] = {}
+    funnels: list[PersonFunnel] = []
+    for pk, (chapter_id, joined_at, source) in people.items():
         funnel = funnel_row(pk, chapter_id, joined_at, source, milestones.get(pk, {}))
-        PersonFunnel.objects.filter(pk=pk).delete()
         if funnel.contacted_at is not None:  # only people who took a step have medians
-            funnel.save(force_insert=True)
-        _store(PERSON, pk, chapter_id, _person(spells.get(pk, []), stays.get(pk, []), active,
-                                               funnel))
+            funnels.append(funnel)
+        computed[pk] = (chapter_id, _person(spells.get(pk, []), stays.get(pk, []), active,
+                                            funnel))
+    PersonFunnel.objects.filter(ids_q("pk", ids))._raw_delete(PersonFunnel.objects.db)
+    _insert_funnels(funnels)
+    _store_many(PERSON, ids, computed)
+
+
+def _insert_funnels(funnels: list[PersonFunnel]) -> None:
+    """PersonFunnel rows with one plain executemany: at thousands of rows, bulk_create's work
+    per object costs more than the insert."""
+    if not funnels:
+        return
+    fields = PersonFunnel._meta.concrete_fields
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    sql = (f"INSERT INTO {quote(PersonFunnel._meta.db_table)} "  # noqa: S608  # nosec B608
+           f"({', '.join(quote(str(f.column)) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    at = connection.ops.adapt_datetimefield_value
+    rows = [tuple(at(v) if isinstance(v, datetime) else v
+                  for v in (getattr(row, f.attname) for f in fields)) for row in funnels]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _store_many(kind: str, ids: list[int], computed: dict[int, tuple[int, Facts]]
+                ) -> dict[int, Facts]:
+    """_store for many owners: store the computed (chapter, facts) of `ids` (an id without
+    any is gone: its facts leave the counts) and move each chapter's day counts by the
+    difference, in one upsert per chapter. Returns the facts stored before."""
+    import json
+
+    rows = (OwnerFacts.objects.select_for_update().filter(ids_q("owner_id", ids), kind=kind)
+            .values_list("owner_id", "chapter_id", "facts"))
+    before = {pk: (chapter_id, _decode(stored)) for pk, chapter_id, stored in rows}
+    deltas: dict[int, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
+    changed: list[int] = []
+    inserts: list[tuple[Any, ...]] = []
+    for pk in ids:
+        old, new = before.get(pk), computed.get(pk)
+        if new is not None and not new[1]:
+            new = None  # no fact on any day: no row
+        if old == new:
+            continue
+        changed.append(pk)
+        if old is not None:
+            _counts(old[1], -1, deltas[old[0]])
+        if new is not None:
+            _counts(new[1], +1, deltas[new[0]])
+            inserts.append((kind, pk, new[0], json.dumps(_encode(new[1]))))
+    gone = [pk for pk in changed if pk in before]
+    if gone:
+        OwnerFacts.objects.filter(ids_q("owner_id", gone), kind=kind)._raw_delete(
+            OwnerFacts.objects.db)
+    if inserts:
+        # A table name from the model's metadata; every value is a parameter.
+        sql = (f"INSERT INTO {connection.ops.quote_name(OwnerFacts._meta.db_table)} "  # noqa: S608  # nosec B608
+               "(kind, owner_id, chapter_id, facts) VALUES (%s, %s, %s, %s)")
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, inserts)
+    for chapter_id, moved in deltas.items():
+        _add_counts(chapter_id, moved)
+    return {pk: facts for pk, (_, facts) in before.items()}
 
 
 def _person(spells: Runs, stays: list[tuple[int, int, int]], active: dict[int, Runs],
@@ -503,7 +565,7 @@ def _milestones(person_ids: list[int] | None, chapter_id: int = 0
     from netweave.metrics.models import PersonMilestones
 
     rows = PersonMilestones.objects.order_by()
-    rows = (rows.filter(person_id__in=person_ids) if person_ids is not None
+    rows = (rows.filter(ids_q("person_id", person_ids)) if person_ids is not None
             else rows.filter(chapter_id=chapter_id))
     fields = [step.field for step in FUNNEL_STEPS]
     return {pk: dict(zip(fields, times, strict=True)) for pk, *times in
@@ -753,45 +815,75 @@ def funnel_from_counts(chapter_ids: list[int], as_of: date, counts: dict[str, in
                   groups={g: steps(people[g], g) for g in sorted(signed)})
 
 
+# The medians' first pass counts the cohort's times per whole day after signing up.
+MEDIAN_BUCKET_US = 86400 * 10**6
+
+
 def _medians(chapter_ids: list[int], first: Any, limit: Any) -> dict[tuple[str, str | None],
                                                                         float]:
     """(step, source, or None for everyone) -> median days from sign-up to the step, over the
-    cohort (signed up from `first` to before `limit`) who took it before `limit`. One query:
-    the cohort is read once (MATERIALIZED), each step's times are ranked per source and over
-    all, and only the middle ones come back."""
+    cohort (signed up from `first` to before `limit`) who took it before `limit`. Exact, without
+    ranking the cohort: one query counts the times of each step and source per day after
+    signing up, which tells the day each middle time falls on and its rank among that day's
+    times; a second returns the times of those few days only, ranked here."""
     quote = connection.ops.quote_name
     table = quote(PersonFunnel._meta.db_table)
     marks = ", ".join(["%s"] * len(chapter_ids))
-    ops = connection.ops
-    # Column names from a fixed list; every value is a parameter.
+    at = connection.ops.adapt_datetimefield_value
+    # Column names from a fixed list, a constant divisor; every value is a parameter.
+    cohort = (f"SELECT source, {', '.join(f'{s}_at, {s}_us' for s in STEPS[1:])} "  # noqa: S608  # nosec B608
+              f"FROM {table} WHERE chapter_id IN ({marks}) AND joined_at >= %s "
+              "AND joined_at < %s")
+    params = [*chapter_ids, at(first), at(limit)]
     per_step = " UNION ALL ".join(
-        f"SELECT '{step}' AS step, source, {step}_us AS v FROM cohort WHERE {step}_at < %s"  # noqa: S608  # nosec B608
-        for step in STEPS[1:])
-    columns = ", ".join(f"{step}_at, {step}_us" for step in STEPS[1:])
-    sql = (
-        f"WITH cohort AS MATERIALIZED (SELECT source, {columns} FROM {table} "  # noqa: S608  # nosec B608
-        f"WHERE chapter_id IN ({marks}) AND joined_at >= %s AND joined_at < %s), "
-        f"taken AS ({per_step}) "
-        "SELECT step, source, v, rg, ng, rt, nt FROM ("
-        "SELECT step, source, v, "
-        "ROW_NUMBER() OVER (PARTITION BY step, source ORDER BY v) AS rg, "
-        "COUNT(*) OVER (PARTITION BY step, source) AS ng, "
-        "ROW_NUMBER() OVER (PARTITION BY step ORDER BY v) AS rt, "
-        "COUNT(*) OVER (PARTITION BY step) AS nt FROM taken) ranked "
-        # Integer division: the middle rank of n rows is (n + 1) / 2, and (n + 2) / 2 too
-        # when n is even.
-        "WHERE rg IN ((ng + 1) / 2, (ng + 2) / 2) OR rt IN ((nt + 1) / 2, (nt + 2) / 2)"
-    )
-    at = ops.adapt_datetimefield_value
-    out: dict[tuple[str, str | None], list[float]] = defaultdict(list)
+        f"SELECT '{step}' AS step, source, {step}_us / {MEDIAN_BUCKET_US} AS b "  # noqa: S608  # nosec B608
+        f"FROM cohort WHERE {step}_at < %s" for step in STEPS[1:])
+    days: dict[tuple[str, str | None], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*chapter_ids, at(first), at(limit),
-                             *[at(limit)] * (len(STEPS) - 1)])
-        for step, source, v, rg, ng, rt, nt in cursor.fetchall():
-            days = timedelta(microseconds=v).total_seconds() / 86400
-            if rg in ((ng + 1) // 2, (ng + 2) // 2):
-                out[step, source].append(days)
-            if rt in ((nt + 1) // 2, (nt + 2) // 2):
-                out[step, None].append(days)
-    # The median of an even count is the mean of the two middle values (statistics.median).
-    return {k: float(v[0]) if len(v) == 1 else (v[0] + v[1]) / 2 for k, v in out.items()}
+        cursor.execute(f"WITH cohort AS MATERIALIZED ({cohort}) "  # noqa: S608  # nosec B608
+                       f"SELECT step, source, b, COUNT(*) FROM ({per_step}) taken "
+                       "GROUP BY step, source, b",
+                       [*params, *[at(limit)] * (len(STEPS) - 1)])
+        for step, source, bucket, n in cursor.fetchall():
+            days[step, source][int(bucket)] += n
+            days[step, None][int(bucket)] += n
+    # Where each middle time is: (step, group) -> [(day, rank among that day's times)].
+    middles: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for (step, group), counted in days.items():
+        total = sum(counted.values())
+        # The middle rank of n times is (n + 1) // 2, and (n + 2) // 2 too when n is even.
+        ranks = sorted({(total + 1) // 2, (total + 2) // 2})
+        found: list[tuple[int, int]] = []
+        seen = 0
+        for bucket in sorted(counted):
+            while ranks and ranks[0] <= seen + counted[bucket]:
+                found.append((bucket, ranks.pop(0) - seen))
+            seen += counted[bucket]
+        middles[step, group] = found
+        wanted[step].update(bucket for bucket, _ in found)
+    if not middles:
+        return {}
+    picked = [step for step in STEPS[1:] if wanted.get(step)]
+    # Bucket numbers are integers computed here.
+    select = " UNION ALL ".join(
+        f"SELECT '{step}' AS step, source, {step}_us AS v FROM cohort "  # noqa: S608  # nosec B608
+        f"WHERE {step}_at < %s AND {step}_us / {MEDIAN_BUCKET_US} IN "
+        f"({', '.join(str(int(b)) for b in sorted(wanted[step]))})" for step in picked)
+    times: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH cohort AS MATERIALIZED ({cohort}) {select}",  # noqa: S608  # nosec B608
+                       [*params, *[at(limit)] * len(picked)])
+        for step, source, v in cursor.fetchall():
+            times[step, v // MEDIAN_BUCKET_US].append((v, source))
+    for values in times.values():
+        values.sort()
+    out: dict[tuple[str, str | None], float] = {}
+    for (step, group), found in middles.items():
+        middle = []
+        for bucket, rank in found:
+            delays = [v for v, source in times[step, bucket] if group is None or source == group]
+            middle.append(timedelta(microseconds=delays[rank - 1]).total_seconds() / 86400)
+        # The median of an even count is the mean of the two middle values (statistics.median).
+        out[step, group] = float(middle[0]) if len(middle) == 1 else (middle[0] + middle[1]) / 2
+    return out
