@@ -27,6 +27,7 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
@@ -62,6 +63,39 @@ def log_write(**row: Any) -> None:
 @events.quitting.add_listener
 def _close_writes(**_kwargs: Any) -> None:
     _writes.close()
+
+
+# The steady state: every request once the last person has started (and signed in), apart
+# from the ramp's sign-ins. The run's own figures still count everything; this is printed
+# beside them (loadtest/runner.py), for comparing runs whose ramps differ.
+STEADY_PATH = os.environ.get("NETWEAVE_LOADTEST_STEADY", "")
+_steady: dict[str, Any] = {"started": None, "times": []}
+
+
+@events.spawning_complete.add_listener
+def _steady_begins(**_kwargs: Any) -> None:
+    _steady["started"] = time.time()
+
+
+@events.request.add_listener
+def _steady_request(response_time: float, exception: Any, **_kwargs: Any) -> None:
+    if _steady["started"] is not None:
+        _steady["times"].append(response_time if exception is None else None)
+
+
+@events.quitting.add_listener
+def _steady_write(**_kwargs: Any) -> None:
+    if not STEADY_PATH:
+        return
+    times = sorted(t for t in _steady["times"] if t is not None)
+
+    def pct(q: float) -> float | None:
+        return round(times[min(len(times) - 1, int(q * len(times)))], 1) if times else None
+
+    with open(STEADY_PATH, "w") as out:
+        json.dump({"started": _steady["started"], "requests": len(_steady["times"]),
+                   "failures": len(_steady["times"]) - len(times),
+                   "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}, out)
 
 
 class Phone(FastHttpUser):

@@ -121,19 +121,23 @@ def main(argv: list[str] | None = None) -> int:
         server = start_production(env, out, args.port)
         loads: list[float] = []
         (out / "writes.jsonl").write_text("")
+        cpu_samples: list[tuple[float, dict[str, float]]] = []
         try:
             sampler = sample_load(loads)
+            cpu_sampler = sample_cpu(server.pid, cpu_samples)
             cpu_before = server_cpu_seconds(server.pid)
             run_locust(args, env, out)
             cpu = server_cpu_seconds(server.pid) - cpu_before
+            cpu_samples.append((time.time(), server_cpu_by_process(server.pid)))
             sampler.set()
+            cpu_sampler.set()
         finally:
             stop(server)
         verification = subprocess.run(  # noqa: S603  (fixed command: this project's script)
             [str(PYTHON), str(ROOT / "loadtest" / "verify.py"), str(out / "writes.jsonl")],
             env=env, capture_output=True, text=True, check=False, cwd=ROOT)
         (out / "verify.log").write_text(verification.stdout + verification.stderr)
-        return report(args, out, verification, loads, cpu)
+        return report(args, out, verification, loads, cpu, cpu_samples)
     finally:
         if not args.keep_database:
             drop_database(args.database_url, name)
@@ -166,6 +170,7 @@ def production_env(args: argparse.Namespace, out: Path) -> dict[str, str]:
         "NETWEAVE_LOADTEST_USERS": str(out / "users.json"),
         "NETWEAVE_LOADTEST_WRITES": str(out / "writes.jsonl"),
         "NETWEAVE_LOADTEST_THINK": args.think,
+        "NETWEAVE_LOADTEST_STEADY": str(out / "steady.json"),
     })
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
@@ -273,6 +278,71 @@ def server_cpu_seconds(pid: int) -> float:
     return total
 
 
+def process_kind(command: list[str]) -> str:
+    """Which production process a command line is (the Procfile's names), else the
+    supervisor (honcho and its helpers, which also copy every log line)."""
+    line = " ".join(command)
+    if "honcho" in line:  # its command line names the processes it runs
+        return "supervisor"
+    if "gunicorn" in line:
+        return "web"
+    if "rqworker" in line:
+        return "rqworker"
+    if "netweave worker" in line:
+        return "worker"
+    return "supervisor"
+
+
+def server_cpu_by_process(pid: int) -> dict[str, float]:
+    """CPU seconds so far of the production processes, by kind (web, worker, rqworker,
+    supervisor). A process's reaped children count for it: a job the queue worker ran in a
+    forked process, or a web worker gunicorn replaced, is still in the figures."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return {}
+    kinds: dict[str, float] = {}
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            kind = process_kind(process.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        reaped = times.children_user + times.children_system if process.pid != pid else 0.0
+        kinds[kind] = kinds.get(kind, 0.0) + times.user + times.system + reaped
+    return kinds
+
+
+def sample_cpu(pid: int, samples: list[tuple[float, dict[str, float]]]) -> threading.Event:
+    """The production processes' CPU by kind every 2 s while locust runs, so the steady
+    state (after the ramp) can be told apart from the sign-ins."""
+    done = threading.Event()
+
+    def loop() -> None:
+        samples.append((time.time(), server_cpu_by_process(pid)))
+        while not done.wait(2):
+            samples.append((time.time(), server_cpu_by_process(pid)))
+
+    threading.Thread(target=loop, daemon=True).start()
+    return done
+
+
+def cpu_split(samples: list[tuple[float, dict[str, float]]], since: float | None,
+              ) -> dict[str, float]:
+    """CPU seconds by kind between the first sample at or after `since` (the whole run when
+    None) and the last."""
+    if len(samples) < 2:
+        return {}
+    start = samples[0]
+    if since is not None:
+        start = next((s for s in samples if s[0] >= since), samples[-1])
+    end = samples[-1]
+    return {kind: end[1].get(kind, 0.0) - start[1].get(kind, 0.0) for kind in end[1]}
+
+
 def sample_load(loads: list[float]) -> threading.Event:
     """The machine's 1-minute load average every 10 s while locust runs."""
     done = threading.Event()
@@ -311,7 +381,8 @@ def read_stats(out: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
 
 
 def report(args: argparse.Namespace, out: Path, verification: subprocess.CompletedProcess[str],
-           loads: list[float], cpu: float) -> int:
+           loads: list[float], cpu: float,
+           cpu_samples: list[tuple[float, dict[str, float]]] | None = None) -> int:
     total, rows = read_stats(out)
     requests = int(total["Request Count"])
     failures = int(total["Failure Count"])
@@ -337,12 +408,37 @@ def report(args: argparse.Namespace, out: Path, verification: subprocess.Complet
         "writes_verified": verified, "load_average_1m": load,
         "server_cpu_ms_per_request": round(1000 * cpu / requests, 1) if requests else None,
     }
+    steady_file = out / "steady.json"
+    steady = json.loads(steady_file.read_text()) if steady_file.exists() else {}
+    split = cpu_split(cpu_samples or [], None)
+    if split and requests:
+        result["server_cpu_ms_per_request_by_process"] = {
+            kind: round(1000 * seconds / requests, 1) for kind, seconds in sorted(split.items())}
+    if steady.get("requests"):
+        steady_cpu = cpu_split(cpu_samples or [], steady.get("started"))
+        result["steady_state"] = {
+            "requests": steady["requests"], "failures": steady["failures"],
+            "p50_ms": steady["p50_ms"], "p95_ms": steady["p95_ms"], "p99_ms": steady["p99_ms"],
+            "server_cpu_ms_per_request": round(
+                1000 * sum(steady_cpu.values()) / steady["requests"], 1) if steady_cpu else None,
+        }
     (out / "result.json").write_text(json.dumps(result, indent=2))
     print(f"\n{requests} requests, {rate:.1f} req/s, {failures} errors; "
           f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms; "
           f"{writes} writes {'all in the database' if verified else 'NOT all verified'}; "
           f"load average {load} (1 min, sampled during the run); "
           f"app CPU {result['server_cpu_ms_per_request']} ms a request")
+    if "server_cpu_ms_per_request_by_process" in result:
+        parts = ", ".join(f"{kind} {ms}" for kind, ms in
+                          result["server_cpu_ms_per_request_by_process"].items())
+        print(f"app CPU by process, ms a request (reaped children included): {parts}")
+    if "steady_state" in result:
+        s = result["steady_state"]
+        print(f"steady state (for comparison only; the figures and the bar above count the "
+              f"whole run, sign-ins included): after the last person started, "
+              f"{s['requests']} requests, {s['failures']} errors; p50 {s['p50_ms']} ms, "
+              f"p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms; app CPU "
+              f"{s['server_cpu_ms_per_request']} ms a request")
     problems = []
     if failures:
         problems.append(f"{failures} errors")

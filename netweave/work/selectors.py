@@ -247,10 +247,11 @@ def work_of(playbook: Playbook) -> matching.Work:
 
 
 def _catalog(chapter_ids: Iterable[int]) -> list[Playbook]:
-    rows = Playbook.objects.filter(
+    """The active playbooks the people's chapters may use. Without their text: ranking needs
+    none, and only the few suggested get it (with_text), not the whole catalog each time."""
+    return list(Playbook.objects.filter(
         Q(chapter__isnull=True) | Q(chapter_id__in=set(chapter_ids)), active=True
-    ).select_related("builds_toward").order_by("minutes", "title", "id")
-    return with_text(rows)
+    ).select_related("builds_toward").order_by("minutes", "title", "id"))
 
 
 def _openings(actor: Any, chapter_ids: Iterable[int]) -> dict[int, list[matching.Opening]]:
@@ -337,11 +338,12 @@ def suggestions_for_people(
     taken = _open_playbooks(visible)
     openings = _openings(actor, chapters) if networks else {}
     me = scope.person.id if scope.person is not None else None
+    works_of = {p.id: work_of(p) for p in catalog}
     result: dict[int, Suggestions] = {}
     for person in rows:
         who = situation_of(person, places.get(person.place_id))
         mine = taken.get(person.id, set())
-        works = (work_of(p) for p in catalog
+        works = (works_of[p.id] for p in catalog
                  if p.id not in mine and p.chapter_id in (None, person.chapter_id))
         result[person.id] = Suggestions(
             person=person,
@@ -352,6 +354,7 @@ def suggestions_for_people(
             is_self=person.id == me,
             may_edit=scope.organizes(person.chapter_id) or person.id == me,
         )
+    with_text({m.item.id: m.item for s in result.values() for m in s.playbooks}.values())
     return result
 
 

@@ -29,5 +29,6 @@ class Command(BaseCommand):
         # exec (fixed argv, no shell): gunicorn takes over this process, so signals reach it.
         os.execv(sys.executable, [  # noqa: S606  # nosec B606
             sys.executable, "-m", "gunicorn", "netweave.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
+            "--config", "python:netweave.gunicorn_conf",
+            "--bind", bind, "--workers", str(workers),
         ])
