@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -29,6 +30,8 @@ from netweave.networks.selectors import chapter_lineage_for
 
 pytestmark = pytest.mark.django_db
 
+MONTH_DAYS = 365.2425 / 12
+
 
 def month_start(months_ago: int) -> date:
     return add_months(timezone.localdate().replace(day=1), -months_ago)
@@ -48,7 +51,21 @@ def grow(chapter: Chapter, totals: list[int], *, seed: bool = True) -> list[Netw
 
 
 def geometric(chapter: Chapter) -> list[Network]:
-    return grow(chapter, [2**k for k in range(8)])  # 1, 2, 4 ... 128 over 8 months
+    """128 networks that double every month (30.44 days) as a continuous curve: the n-th
+    starts log2(n) months after the first, and the last today, each seeded from an earlier
+    one. Not month by month: the curve's last point is today, a few days or a whole month
+    after the last month's end, and a batch on the 1st would double within those few days."""
+    today = timezone.localdate()
+    made: list[Network] = []
+    for n in range(1, 129):
+        day = today - timedelta(days=round(MONTH_DAYS * (7 - math.log2(n))))
+        parent = made[len(made) // 2] if made else None
+        made.append(make_network(chapter, f"N{len(made)}", parent=parent, started_on=day))
+    return made
+
+
+def started_by(networks: list[Network], day: date) -> int:
+    return sum(1 for n in networks if n.started_on <= day)
 
 
 def incremental(chapter: Chapter) -> list[Network]:
@@ -126,7 +143,7 @@ def test_the_menu_links_to_growth_for_organizers_only(world, client):
 
 def test_the_dashboard_says_geometric_for_networks_that_double_each_month(world, client):
     chapter = fresh_chapter()
-    geometric(chapter)
+    made = geometric(chapter)
     client.force_login(world.admin)
     response = client.get(f"/growth/?chapter={chapter.public_id}")
     page = response.content.decode()
@@ -134,7 +151,8 @@ def test_the_dashboard_says_geometric_for_networks_that_double_each_month(world,
     d = response.context["d"]
     assert d.verdict.kind == "geometric"
     assert 25 < d.verdict.doubling_time_days < 37  # a month
-    assert [p[1] for p in d.points] == [2.0**k for k in range(8)]
+    assert [p[1] for p in d.points] == [started_by(made, day) for day, _ in d.points]
+    assert d.points[-1][1] == 128
     assert d.deepest_generation >= 5
     assert "<svg" in page and "Generation 1" in page
 
