@@ -261,21 +261,7 @@ def server_cpu_seconds(pid: int) -> float:
     everything under it, gunicorn's workers included. Divided by the requests served, it says
     what a request costs whatever else the machine is doing (PostgreSQL's own time is not in it).
     """
-    import psutil  # installed with locust
-
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
+    return sum(server_cpu_by_process(pid).values())
 
 
 def process_kind(command: list[str]) -> str:
@@ -297,7 +283,7 @@ def server_cpu_by_process(pid: int) -> dict[str, float]:
     """CPU seconds so far of the production processes, by kind (web, worker, rqworker,
     supervisor). A process's reaped children count for it: a job the queue worker ran in a
     forked process, or a web worker gunicorn replaced, is still in the figures."""
-    import psutil
+    import psutil  # installed with locust
 
     try:
         root = psutil.Process(pid)

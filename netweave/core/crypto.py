@@ -17,7 +17,7 @@ import binascii
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,8 +128,26 @@ def key_id_of(stored: str) -> str | None:
 
 
 def encrypt(plain: str, ring: Keyring | None = None) -> str:
+    return _seal(ring or keyring(), os.urandom(_NONCE_BYTES), plain)
+
+
+def encryptor(ring: Keyring | None = None) -> Callable[[str], str]:
+    """`encrypt` for the many values of one bulk write (an import): the same stored form and a
+    fresh random nonce per value, the nonces read from the system's randomness 1,024 at a time
+    rather than one system call per value."""
     ring = ring or keyring()
-    nonce = os.urandom(_NONCE_BYTES)
+    pool: list[bytes] = []
+
+    def encrypt_one(plain: str) -> str:
+        if not pool:
+            raw = os.urandom(_NONCE_BYTES * 1024)
+            pool.extend(raw[i:i + _NONCE_BYTES] for i in range(0, len(raw), _NONCE_BYTES))
+        return _seal(ring, pool.pop(), plain)
+
+    return encrypt_one
+
+
+def _seal(ring: Keyring, nonce: bytes, plain: str) -> str:
     sealed = ring.keys[ring.current_id].encrypt(nonce, plain.encode(), ring.current_id.encode())
     return f"{PREFIX}:{ring.current_id}:{base64.b64encode(nonce + sealed).decode()}"
 

@@ -10,10 +10,8 @@ PostgreSQL (psycopg 3's `cursor.copy`). Ids are reserved first, so the caller kn
 
 from __future__ import annotations
 
-import base64
 import enum
 import json
-import os
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -41,7 +39,8 @@ def public_ids(count: int) -> list[str]:
 def _converter(field: models.Field) -> Converter | None:
     ops = connection.ops
     if isinstance(field, crypto.EncryptedTextField):
-        return _encryptor()
+        encrypt = crypto.encryptor()
+        return lambda v: encrypt(str(v)) if v else v
     if isinstance(field, models.JSONField):
         # Most list columns of an imported row are empty: no encoder call for those. A
         # JSONText is JSON already (the caller serialised a value many rows share once).
@@ -62,30 +61,6 @@ class JSONText(str):
 
 def json_text(value: Any, field: models.JSONField) -> JSONText:
     return JSONText(json.dumps(value, cls=field.encoder))
-
-
-def _encryptor() -> Converter:
-    """crypto.encrypt (AES-256-GCM under the current key, a fresh random 96-bit nonce per
-    value, the same stored form), with the nonces read from the system's randomness many at
-    a time rather than one system call per value."""
-    ring = crypto.keyring()
-    key_id = ring.current_id
-    seal = ring.keys[key_id].encrypt
-    bound = key_id.encode()
-    prefix = f"{crypto.PREFIX}:{key_id}:"
-    pool: list[bytes] = []
-
-    def encrypt(value: Any) -> Any:
-        if not value:
-            return value
-        if not pool:
-            raw = os.urandom(crypto._NONCE_BYTES * 1024)
-            pool.extend(raw[i:i + crypto._NONCE_BYTES]
-                        for i in range(0, len(raw), crypto._NONCE_BYTES))
-        nonce = pool.pop()
-        return prefix + base64.b64encode(nonce + seal(nonce, str(value).encode(), bound)).decode()
-
-    return encrypt
 
 
 def _cached(convert: Converter) -> Converter:

@@ -34,7 +34,7 @@ from netweave.core import crypto
 from netweave.core.models import AuditEntry, Contribution, Place
 from netweave.imports import bulk
 from netweave.imports.models import ImportKey, ImportRejection, ImportRun
-from netweave.imports.rows import Parsed, RowError, Rules, hasher, parse
+from netweave.imports.rows import Parsed, RowError, Rules, parse
 from netweave.networks.models import Membership, Network
 from netweave.people import contacts
 from netweave.people.models import ContactChannel, Person, Source, Visibility
@@ -92,7 +92,7 @@ def build_rules(run: ImportRun) -> Rules:
         default_place=places[defaults["place"].casefold()] if defaults.get("place") else None,
         default_source=defaults.get("source") or "",
         width=len(headers),
-        hashes=hasher(),
+        hashes=contacts.hasher(),
     )
 
 

@@ -145,30 +145,6 @@ def _choices() -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
     return constraints, visibility, sources
 
 
-def hasher() -> Callable[[str, str], list[str]]:
-    """people.contacts.lookup_hashes (HMAC-SHA256 of "family:value" under the current hash
-    key, then the previous one while a key change is under way), for the many values of one
-    run: the keys are read from settings once and each key's HMAC state is prepared once and
-    copied per value, which costs half of keying the HMAC again for every value."""
-    current = settings.NETWEAVE_HASH_KEY
-    previous = settings.NETWEAVE_HASH_KEY_PREVIOUS
-    keys = [current] if not previous or previous == current else [current, previous]
-    keyed = [hmac.new(key.encode(), digestmod="sha256") for key in keys]
-    phone_like = {str(k.value) for k in (contacts.Kind.PHONE, contacts.Kind.SIGNAL,
-                                         contacts.Kind.WHATSAPP)}
-
-    def hashes(kind: str, normalised: str) -> list[str]:
-        message = f"{'phone' if kind in phone_like else kind}:{normalised}".encode()
-        out = []
-        for state in keyed:
-            mac = state.copy()
-            mac.update(message)
-            out.append(mac.hexdigest())
-        return out
-
-    return hashes
-
-
 def name_key(chapter_id: int, name: str, place_id: int | None) -> str:
     """Keyed hash of a name (and place): recognises, on a second run, someone an import created
     with no email or phone, without storing anything that reveals the name."""
