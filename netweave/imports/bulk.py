@@ -10,6 +10,7 @@ PostgreSQL (psycopg 3's `cursor.copy`). Ids are reserved first, so the caller kn
 
 from __future__ import annotations
 
+import base64
 import enum
 import json
 import secrets
@@ -27,13 +28,13 @@ Converter = Callable[[Any], Any]
 def public_ids(count: int) -> list[str]:
     """`count` new public ids, as core.ids.new_public_id makes them (16 characters, 80 random
     bits) but from one read of the system's randomness: 16 secrets.choice calls per id are
-    most of the cost of making 100,000 of them."""
-    raw = secrets.token_bytes(10 * count)
-    ids = []
-    for start in range(0, len(raw), 10):
-        number = int.from_bytes(raw[start:start + 10], "big")
-        ids.append("".join(ALPHABET[(number >> shift) & 31] for shift in range(75, -1, -5)))
-    return ids
+    most of the cost of making 100,000 of them. Base32 turns each 10 random bytes into exactly
+    16 characters (5 bits each, first bits first), translated into the ids' alphabet."""
+    text = base64.b32encode(secrets.token_bytes(10 * count)).translate(_TO_ALPHABET).decode()
+    return [text[start:start + 16] for start in range(0, len(text), 16)]
+
+
+_TO_ALPHABET = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", ALPHABET.encode())
 
 
 def _converter(field: models.Field) -> Converter | None:

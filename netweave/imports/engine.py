@@ -586,13 +586,26 @@ def _page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+class RunTakenOver(Exception):
+    """Another process moved this run's checkpoint: the same file is being imported twice at
+    once (two `netweave import` commands, or one beside the web's worker)."""
+
+
 def _commit(run: ImportRun, rules: Rules, pending: list[tuple[int, list[str]]], due: date,
             actor_id: int | None) -> bool:
-    """One batch and its checkpoint in one transaction. False when the run was cancelled."""
+    """One batch and its checkpoint in one transaction. False when the run was cancelled.
+
+    The run's row is locked first and its checkpoint compared with where this process thinks
+    it is: a second process on the same run waits for the first one's batch, then finds the
+    checkpoint moved and stops (RunTakenOver) instead of importing the same rows again."""
     with transaction.atomic():
-        status = ImportRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+        status, checkpoint = (ImportRun.objects.select_for_update().filter(pk=run.pk)
+                              .values_list("status", "processed_rows").first()
+                              or (None, None))
         if status != ImportRun.Status.RUNNING:
             return False
+        if checkpoint != run.processed_rows:
+            raise RunTakenOver(run.public_id)
         rows = [(n, c) for n, c in pending if any(x.strip() for x in c)]
         result = Batch(run, rules, now=timezone.now(), due=due, actor_id=actor_id).process(rows)
         room = SAMPLE_SIZE - len(run.sample)

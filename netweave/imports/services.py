@@ -308,7 +308,11 @@ def import_start(*, actor: Any, run: ImportRun, background: bool = True) -> Impo
         return run  # already on its way: a second click must not start a second worker
     if not run.mapping:
         raise ValidationError({"mapping": _("Choose what the columns are first.")})
-    run.status = Status.QUEUED
+    # A run the command line resumes while it is still running stays "running": if another
+    # process does have it, the checkpoint tells the two apart (engine._commit), and marking
+    # it queued here would stop that process as if the run had been cancelled.
+    if background or run.status != Status.RUNNING:
+        run.status = Status.QUEUED
     run.error = ""
     run.heartbeat_at = timezone.now()
     run.save(update_fields=["status", "error", "heartbeat_at"])
@@ -347,6 +351,9 @@ def import_job(run_id: int) -> str:
     try:
         run = import_execute(run_id=run_id)
         return f"{run.public_id}: {run.status}"
+    except engine.RunTakenOver:
+        log.warning("import run %s is being run by another process: this worker stopped", run_id)
+        return f"run {run_id}: taken over by another process"
     finally:
         close_old_connections()
 
@@ -368,6 +375,8 @@ def import_execute(*, run_id: int, progress: Any = None,
         engine.execute(run, progress=progress, batch_rows=batch_rows)
         if recount:
             recount_chapter(run.chapter_id, run=run)
+    except engine.RunTakenOver:
+        raise  # the other process goes on with the run: this one leaves it as it is
     except Exception as error:
         log.exception("import %s failed", run.public_id)
         ImportRun.objects.filter(pk=run.pk).update(

@@ -125,8 +125,9 @@ class Membership(models.Model):
         CONVENER = "convener", _("Convener")
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by (person, left_on) below, which starts with it.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="memberships"
+        "people.Person", on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("joined"), default=timezone.localdate)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netweave.core.crypto import EncryptedTextField
-from netweave.core.models import AppendOnlyModel, Chapter, Place, PublicIdModel
+from netweave.core.models import AppendOnlyModel, Chapter, Place, PublicIdModel, set_only
 
 
 class Constraint(models.TextChoices):
@@ -65,7 +66,10 @@ class Stage(models.TextChoices):
 
 
 class Person(PublicIdModel):
-    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="people")
+    # No index of its own: the indexes below that start with the chapter serve its lookups.
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="people", db_index=False
+    )
     display_name = models.CharField(
         _("name"), max_length=120, help_text=_("A first name or a pseudonym is fine.")
     )
@@ -88,7 +92,7 @@ class Person(PublicIdModel):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     interests = models.JSONField(_("interests"), default=list, blank=True)
     discreet = models.BooleanField(
-        _("discreet"), default=False, db_index=True,
+        _("discreet"), default=False,
         help_text=_("Must not be visible or contacted openly."),
     )
     visibility = models.PositiveSmallIntegerField(
@@ -99,20 +103,23 @@ class Person(PublicIdModel):
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.RECORDED)
     referral_code = models.ForeignKey(
         "outreach.ReferralCode", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="people",
+        related_name="people", db_index=False,
     )
     brought_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="brought_in"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="brought_in",
+        db_index=False,
     )
     source_network = models.ForeignKey(
-        "networks.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "networks.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
     source_event = models.ForeignKey(
-        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
     source_outreach = models.ForeignKey(
         "outreach.OutreachSession", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
 
     # Follow-up: every new person has an owner and a due date.
@@ -122,14 +129,14 @@ class Person(PublicIdModel):
     )
     followup_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="followups", verbose_name=_("follow-up owner"),
+        related_name="followups", verbose_name=_("follow-up owner"), db_index=False,
     )
     followup_due = models.DateField(_("follow up by"), null=True, blank=True, db_index=True)
     # Who handed the follow-up to its owner (None: the system, at sign-up). A decline sends it
     # back to them; until the owner accepts, the assignment is pending.
     followup_assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("assigned by"),
+        related_name="+", verbose_name=_("assigned by"), db_index=False,
     )
     followup_accepted_at = models.DateTimeField(null=True, blank=True)
     # The last time someone recorded a follow-up step or note about them: with their own
@@ -157,6 +164,12 @@ class Person(PublicIdModel):
             models.Index(fields=["display_name", "public_id"], name="person_name_order"),
             models.Index(fields=["chapter", "joined_at"]),  # the follow-up funnel's cohort
             models.Index(fields=["chapter", "followup_status", "followup_due"]),
+            # Most people came in by none of these (and few are discreet): indexes of only
+            # the rows that have one keep every insert from adding a NULL to each of them.
+            *set_only("pers", "referral_code", "brought_by", "source_network", "source_event",
+                      "source_outreach", "followup_owner", "followup_assigned_by"),
+            models.Index(fields=["discreet"], condition=Q(discreet=True),
+                         name="person_discreet_set"),
         ]
 
     def __str__(self) -> str:
@@ -179,7 +192,10 @@ class ContactChannel(models.Model):
         TELEGRAM = "telegram", _("Telegram")
         OTHER = "other", _("Other")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="channels")
+    # Indexed by channel_once below, which starts with the person.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="channels", db_index=False
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # Encrypted at rest; kept behind people.contacts. Found by `lookup_hash`, never by value.
     value = EncryptedTextField()

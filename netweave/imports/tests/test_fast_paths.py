@@ -82,3 +82,21 @@ def test_notes_are_encrypted_as_crypto_encrypts_them_each_with_its_own_nonce() -
     assert {crypto.decrypt(s) for s in sealed} == {"Met at table 3"}
     # An empty note stays empty in the import, as crypto.EncryptedTextField stores it.
     assert bulk._converter(Person._meta.get_field("notes"))("") == ""
+
+
+def test_bulk_public_ids_are_the_same_five_bit_groups_of_the_same_random_bytes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """base32 of 10 random bytes, in the ids' alphabet, is what reading the 80 bits five at a
+    time (first bits first) gives: public ids are made the same way in bulk as one by one."""
+    from netweave.core.ids import ALPHABET
+
+    raw = random.Random(5).randbytes(10 * 300)  # noqa: S311 - test data
+    monkeypatch.setattr(bulk.secrets, "token_bytes", lambda n: raw[:n])
+    ids = bulk.public_ids(300)
+    expected = []
+    for start in range(0, len(raw), 10):
+        number = int.from_bytes(raw[start:start + 10], "big")
+        expected.append("".join(ALPHABET[(number >> s) & 31] for s in range(75, -1, -5)))
+    assert ids == expected
+    assert {len(i) for i in ids} == {16} and set("".join(ids)) <= set(ALPHABET)
+    assert len(set(ids)) == 300

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.db import connection
 
 ROWS = 12_000
 BATCH = 500
+TWICE_ROWS = 60_000
 
 SETUP = """
 import django
@@ -48,13 +50,13 @@ print(json.dumps({
 """
 
 
-def write_file(path: Path) -> tuple[int, int, int]:
+def write_file(path: Path, rows: int = ROWS) -> tuple[int, int, int]:
     """Row i has its own email, but every 10th repeats row i-5's and every 50th is bad.
     Returns (created, unchanged, rejected) as they must come out."""
     bad = dups = 0
     with path.open("w") as out:
         out.write("Name,Email\n")
-        for i in range(1, ROWS + 1):
+        for i in range(1, rows + 1):
             if i % 50 == 0:
                 bad += 1
                 out.write(f"P{i},p{i}@nowhere\n")
@@ -63,7 +65,7 @@ def write_file(path: Path) -> tuple[int, int, int]:
                 out.write(f"P{i},p{i - 5}@example.org\n")
             else:
                 out.write(f"P{i},p{i}@example.org\n")
-    return ROWS - bad - dups, dups, bad
+    return rows - bad - dups, dups, bad
 
 
 def _database_url(tmp_path: Path) -> tuple[str, Any]:
@@ -99,7 +101,10 @@ def _counts(env: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(_python(env, COUNTS).strip().splitlines()[-1]))
 
 
-def test_a_killed_import_resumes_with_nothing_lost_or_doubled(tmp_path):  # noqa: ANN001
+@pytest.fixture
+def chapter_database(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A migrated database of its own with the "kill" chapter and its organizer: the
+    environment for child processes that use it."""
     url, drop = _database_url(tmp_path)
     env = {**os.environ, "DATABASE_URL": url, "NETWEAVE_DATA_DIR": str(tmp_path),
            "DJANGO_SETTINGS_MODULE": "netweave.settings"}
@@ -107,41 +112,82 @@ def test_a_killed_import_resumes_with_nothing_lost_or_doubled(tmp_path):  # noqa
         subprocess.run([sys.executable, "-m", "netweave.cli", "migrate", "-v0"], env=env,  # noqa: S603
                        check=True, timeout=600)
         _python(env, SETUP)
-        path = tmp_path / "people.csv"
-        created, unchanged, rejected = write_file(path)
-        command = [sys.executable, "-m", "netweave.cli", "import", str(path), "--chapter",
-                   "kill", "--as", "killer", "--batch", str(BATCH), "--no-progress"]
-        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,  # noqa: S603
-                                 stderr=subprocess.STDOUT, text=True)
-        assert child.stdout is not None
-        for line in child.stdout:  # progress is printed after each committed batch
-            if line.strip().startswith(f"{BATCH * 6}/"):
-                break
-        time.sleep(0.3)  # let it get into the middle of the next batch
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
-        killed = _counts(env)
-        [run] = killed["runs"]
-        assert run["status"] == "running"  # killed: nothing got to say otherwise
-        assert BATCH * 6 <= run["processed_rows"] < ROWS
-        assert killed["people"] == run["created_count"]  # batch and checkpoint together
-
-        resumed = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
-                                 check=True, timeout=600)
-        assert "resuming after row" in resumed.stdout
-        after = _counts(env)
-        [run] = after["runs"]
-        assert run["status"] == "done" and run["processed_rows"] == ROWS
-        assert (run["created_count"], run["unchanged_count"], run["rejected_count"],
-                run["merged_count"]) == (created, unchanged, rejected, 0)
-        assert after["people"] == created
-        assert after["channels"] == after["distinct_hashes"] == created
-        assert after["signed_up"] == created
-        assert after["rejections"] == rejected
-        assert (path.parent / "people.rejected.csv").read_text().count("\n") == rejected + 1
+        yield env
     finally:
         if drop is not None:
             drop()
 
 
+def _import_command(path: Path) -> list[str]:
+    return [sys.executable, "-m", "netweave.cli", "import", str(path), "--chapter", "kill",
+            "--as", "killer", "--batch", str(BATCH), "--no-progress"]
+
+
+def test_a_killed_import_resumes_with_nothing_lost_or_doubled(chapter_database, tmp_path):  # noqa: ANN001
+    env = chapter_database
+    path = tmp_path / "people.csv"
+    created, unchanged, rejected = write_file(path)
+    command = _import_command(path)
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,  # noqa: S603
+                             stderr=subprocess.STDOUT, text=True)
+    assert child.stdout is not None
+    for line in child.stdout:  # progress is printed after each committed batch
+        if line.strip().startswith(f"{BATCH * 6}/"):
+            break
+    time.sleep(0.3)  # let it get into the middle of the next batch
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    killed = _counts(env)
+    [run] = killed["runs"]
+    assert run["status"] == "running"  # killed: nothing got to say otherwise
+    assert BATCH * 6 <= run["processed_rows"] < ROWS
+    assert killed["people"] == run["created_count"]  # batch and checkpoint together
+
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
+                             check=True, timeout=600)
+    assert "resuming after row" in resumed.stdout
+    after = _counts(env)
+    [run] = after["runs"]
+    assert run["status"] == "done" and run["processed_rows"] == ROWS
+    assert (run["created_count"], run["unchanged_count"], run["rejected_count"],
+            run["merged_count"]) == (created, unchanged, rejected, 0)
+    assert after["people"] == created
+    assert after["channels"] == after["distinct_hashes"] == created
+    assert after["signed_up"] == created
+    assert after["rejections"] == rejected
+    assert (path.parent / "people.rejected.csv").read_text().count("\n") == rejected + 1
+
+
 pytestmark = pytest.mark.django_db
+
+
+def test_the_same_file_imported_twice_at_once_is_imported_once(chapter_database, tmp_path):  # noqa: ANN001
+    """Two `netweave import` commands on one file at once resume the same run: one imports
+    it, the other stops at its next batch (it finds the checkpoint moved) with a clear
+    message, and nobody is created twice."""
+    env = chapter_database
+    path = tmp_path / "people.csv"
+    # Long enough that the first is still going when the second has started up.
+    created, unchanged, rejected = write_file(path, TWICE_ROWS)
+    command = _import_command(path)
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,  # noqa: S603
+                             stderr=subprocess.STDOUT, text=True)
+    assert first.stdout is not None
+    for line in first.stdout:  # the run exists and has committed a batch
+        if line.strip().startswith(f"{BATCH}/"):
+            break
+    second = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
+                            check=False, timeout=600)
+    rest, _ = first.communicate(timeout=600)
+    # Whichever commits a batch first goes on; the other one stops with the message.
+    outputs = {first.returncode: rest, second.returncode: second.stdout + second.stderr}
+    assert sorted(outputs)[0] == 0 and len(outputs) == 2, outputs
+    stopped = [text for code, text in outputs.items() if code != 0][0]
+    assert "Another process is importing this file" in stopped
+    after = _counts(env)
+    [run] = after["runs"]
+    assert run["status"] == "done" and run["processed_rows"] == TWICE_ROWS
+    assert (run["created_count"], run["unchanged_count"], run["rejected_count"],
+            run["merged_count"]) == (created, unchanged, rejected, 0)
+    assert after["people"] == after["signed_up"] == created
+    assert after["channels"] == after["distinct_hashes"] == created

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from netweave.core.models import Chapter
-from netweave.imports import formats, selectors, services
+from netweave.imports import engine, formats, selectors, services
 from netweave.imports.models import ImportRun
 
 
@@ -106,6 +106,15 @@ class Command(BaseCommand):
         return self._execute(run, options)
 
     def _execute(self, run: ImportRun, options: dict[str, Any]) -> ImportRun:
+        try:
+            return self._execute_with_progress(run, options)
+        except engine.RunTakenOver:
+            raise CommandError(
+                "Another process is importing this file into this chapter: this one stopped "
+                "and wrote nothing twice. The other one goes on; run this command again after "
+                "it to see its report.") from None
+
+    def _execute_with_progress(self, run: ImportRun, options: dict[str, Any]) -> ImportRun:
         if options["no_progress"] or not self.stdout.isatty():
             return services.import_execute(run_id=run.id, batch_rows=options["batch"],
                                            progress=self._log_progress)
