@@ -146,9 +146,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "netweave.core.auth.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Argon2id's cost (netweave.core.auth.Argon2Hasher): OWASP's minimum by default; raise it on a
+# server with cores to spare (a sign-in then costs more CPU; existing hashes are redone at the
+# next sign-in).
+NETWEAVE_ARGON2_MEMORY_KIB = int(os.environ.get("NETWEAVE_ARGON2_MEMORY_KIB", "19456"))
+NETWEAVE_ARGON2_TIME_COST = int(os.environ.get("NETWEAVE_ARGON2_TIME_COST", "2"))
+NETWEAVE_ARGON2_PARALLELISM = int(os.environ.get("NETWEAVE_ARGON2_PARALLELISM", "1"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
