@@ -16,6 +16,8 @@ Discreet people are listed to organizers only (and to themselves).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,22 @@ if TYPE_CHECKING:
     from netweave.people.models import Person
 
 _CACHE_ATTR = "_netweave_scope"
+
+
+def _once(method: Callable[[Any], Q]) -> Callable[[Any], Q]:
+    """A row filter built once per scope (so once per request): several panels of one page
+    filter by the same Q, and building it (its subqueries are querysets) costs more than
+    reading it. Django never changes a Q it filters by (a subquery is cloned as it is
+    resolved), so one object serves every query."""
+
+    @functools.wraps(method)
+    def built(self: Any) -> Q:
+        memo = self.__dict__.setdefault("_built", {})
+        if method.__name__ not in memo:
+            memo[method.__name__] = method(self)
+        return memo[method.__name__]
+
+    return built
 
 
 @dataclass
@@ -77,6 +95,7 @@ class Scope:
             q |= Q(**{f"{prefix}path__gt": low, f"{prefix}path__lt": high})
         return q
 
+    @_once
     def networks_q(self) -> Q:
         """Networks the user may see at all (descendants only in aggregate)."""
         if self.is_admin:
@@ -87,12 +106,24 @@ class Scope:
             | self._descendant_q()
         )
 
+    def sees_network(self, network: Any) -> bool:
+        """networks_q's rule for a network row already loaded (its id, chapter and path):
+        the same answer without a query (a test holds the two equal)."""
+        return (
+            self.is_admin
+            or network.chapter_id in self.organizer_chapters
+            or network.id in self.member_networks
+            or any(low < network.path < high for low, high in self.convened_bounds)
+        )
+
+    @_once
     def network_detail_q(self) -> Q:
         """Networks whose members, tasks and events the user may see."""
         if self.is_admin:
             return Q()
         return Q(chapter_id__in=self.organizer_chapters) | Q(id__in=self.member_networks)
 
+    @_once
     def people_q(self) -> Q:
         # Forgotten people (people/privacy.py) stay in the tables for the counts, anonymous,
         # and drop out of every list, search and page: nobody, admins included, opens them.
@@ -132,6 +163,7 @@ class Scope:
         return (Q(id__in=current.filter(coach_id=self.person.id).values("coached_id"))
                 | Q(id__in=current.filter(coached_id=self.person.id).values("coach_id")))
 
+    @_once
     def tasks_q(self) -> Q:
         if self.is_admin:
             return Q()
@@ -147,6 +179,7 @@ class Scope:
             q |= Q(person_id__in=members_of_convened)
         return q
 
+    @_once
     def events_q(self) -> Q:
         if self.is_admin:
             return Q()

@@ -182,22 +182,22 @@ def _tree(actor: Any, rows: list[Network], focus_id: int | None = None) -> list[
     return roots
 
 
-def seeded_summary(actor: Any, network: Network) -> list[dict[str, Any]]:
-    """The networks this one seeded, with size and conveners: a coach's aggregate view."""
+def seeded_summary(actor: Any, network: Network,
+                   conveners: dict[int, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The networks this one seeded, with size and conveners: a coach's aggregate view.
+    `conveners`: visible_conveners_of for them, if the caller read it with others."""
+    scope = scope_of(actor)
     children = list(
         network.seeded.select_related("kind")
         .annotate(member_count=Count("memberships", filter=CURRENT))
         .order_by("started_on")
     )
-    visible = set(
-        Network.objects.filter(scope_of(actor).networks_q(), id__in=[c.id for c in children])
-        .values_list("id", flat=True)
-    )
     # Only the names the viewer may know: a coach sees the conveners of what their network
     # seeded, a plain member of the parent does not (people_q decides, as everywhere).
-    conveners = visible_conveners_of(actor, children)
+    if conveners is None:
+        conveners = visible_conveners_of(actor, children)
     return [
-        {"network": c, "visible": c.id in visible, "conveners": conveners[c.id],
+        {"network": c, "visible": scope.sees_network(c), "conveners": conveners.get(c.id, []),
          "member_count": c.member_count}
         for c in children
     ]
@@ -228,18 +228,15 @@ def ancestors_for(actor: Any, network: Network) -> list[LineageNode]:
         return []
     scope = scope_of(actor)
     rows = Network.objects.filter(id__in=ids).select_related("kind").order_by("generation")
-    visible = set(
-        Network.objects.filter(scope.networks_q(), id__in=ids).values_list("id", flat=True)
-    )
-    return [
-        LineageNode(
-            id=row.id, generation=row.generation, status=row.status, visible=row.id in visible,
-            name=row.name if row.id in visible else "",
-            public_id=row.public_id if row.id in visible else "",
-            kind=str(row.kind) if row.id in visible else "",
-        )
-        for row in rows
-    ]
+    nodes = []
+    for row in rows:
+        visible = scope.sees_network(row)
+        nodes.append(LineageNode(
+            id=row.id, generation=row.generation, status=row.status, visible=visible,
+            name=row.name if visible else "", public_id=row.public_id if visible else "",
+            kind=str(row.kind) if visible else "",
+        ))
+    return nodes
 
 
 def links_of(actor: Any, network: Network) -> list[dict[str, Any]]:
@@ -248,14 +245,14 @@ def links_of(actor: Any, network: Network) -> list[dict[str, Any]]:
 
     links = NetworkLink.objects.filter(Q(from_network=network) | Q(to_network=network))
     pairs = list(links.values_list("from_network_id", "to_network_id", "note"))
+    if not pairs:
+        return []
     other_ids = [b if a == network.id else a for a, b, _note in pairs]
     others = Network.objects.filter(id__in=other_ids).in_bulk()
-    visible = set(
-        Network.objects.filter(scope_of(actor).networks_q(), id__in=other_ids)
-        .values_list("id", flat=True)
-    )
+    scope = scope_of(actor)
     return [
-        {"network": others[other_id], "visible": other_id in visible, "note": note}
+        {"network": others[other_id], "visible": scope.sees_network(others[other_id]),
+         "note": note}
         for other_id, (_a, _b, note) in zip(other_ids, pairs, strict=True)
     ]
 
@@ -295,21 +292,24 @@ def network_overview(actor: Any, network: Network, *, limit: int = 10) -> Networ
 
     scope = scope_of(actor)
     full = sees_members(actor, network)
-    mine = None
-    if scope.person is not None and network.id in scope.member_networks:
-        mine = network.memberships.filter(person=scope.person, left_on__isnull=True).first()
+    # The conveners of this network and of those it seeded, in one query.
+    children = list(network.seeded.only("id", "seeded_from_id"))
+    conveners = visible_conveners_of(actor, [network, *children])
     overview = NetworkOverview(
         network=network, full=full, may_run=scope.may_run_network(network),
-        may_seed=full and network.status != Network.Status.DISSOLVED, my_membership=mine,
+        may_seed=full and network.status != Network.Status.DISSOLVED, my_membership=None,
         member_count=network.memberships.filter(left_on__isnull=True).count(),
-        conveners=visible_conveners_of(actor, [network])[network.id],
-        seeded=seeded_summary(actor, network), ancestors=ancestors_for(actor, network),
-        descendant_count=descendants(network).count(),
+        conveners=conveners[network.id],
+        seeded=seeded_summary(actor, network, conveners) if children else [],
+        ancestors=ancestors_for(actor, network),
+        descendant_count=descendants(network).count() if children else 0,
     )
     if not full:
         return overview
     overview.members = members_of(actor, network)
     overview.hidden_members = max(overview.member_count - len(overview.members), 0)
+    me = scope.person.id if scope.person is not None else None
+    overview.my_membership = next((m for m in overview.members if m.person_id == me), None)
     tasks = tasks_for(actor, network=network)
     overview.open_tasks = list(tasks.filter(status__in=OPEN)[:limit])
     overview.recent_tasks = list(

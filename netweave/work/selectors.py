@@ -327,8 +327,12 @@ def suggestions_for_people(
 
     rows = list(people)
     scope = scope_of(actor)
-    visible = set(Person.objects.filter(scope.people_q(), id__in=[p.id for p in rows])
-                  .values_list("id", flat=True)) if rows else set()
+    me = scope.person.id if scope.person is not None else None
+    if rows and all(p.id == me for p in rows):
+        visible = {me}  # the member's own home page: everyone may see themselves
+    else:
+        visible = set(Person.objects.filter(scope.people_q(), id__in=[p.id for p in rows])
+                      .values_list("id", flat=True)) if rows else set()
     rows = [p for p in rows if p.id in visible]
     if not rows:
         return {}
@@ -337,7 +341,6 @@ def suggestions_for_people(
     catalog = _catalog(chapters)
     taken = _open_playbooks(visible)
     openings = _openings(actor, chapters) if networks else {}
-    me = scope.person.id if scope.person is not None else None
     works_of = {p.id: work_of(p) for p in catalog}
     result: dict[int, Suggestions] = {}
     for person in rows:
