@@ -328,7 +328,7 @@ def suggestions_for_people(
     rows = list(people)
     scope = scope_of(actor)
     me = scope.person.id if scope.person is not None else None
-    if rows and all(p.id == me for p in rows):
+    if rows and me is not None and all(p.id == me for p in rows):
         visible = {me}  # the member's own home page: everyone may see themselves
     else:
         visible = set(Person.objects.filter(scope.people_q(), id__in=[p.id for p in rows])
