@@ -31,15 +31,10 @@ def network_health_for(actor: Any, network: Network, as_of: date | None = None) 
     or, for a convener of an ancestor, in aggregate: health is about the network, not its
     people). Default as_of: today. One query.
 
-    The visibility check is repeated here from the scope held in memory (no query), so that
-    a caller who skipped access_network still gets a 404 rather than another network's health.
+    The visibility check is repeated here from the scope held in memory (Scope.sees_network,
+    no query), so that a caller who skipped access_network still gets a 404 rather than
+    another network's health.
     """
-    scope = scope_of(actor)
-    visible = (
-        scope.organizes(network.chapter_id)
-        or network.id in scope.member_networks
-        or any(low < network.path < high for low, high in scope.convened_bounds)
-    )
-    if not visible:
+    if not scope_of(actor).sees_network(network):
         raise Http404
     return network_health(network.id, as_of or timezone.localdate())

@@ -31,10 +31,15 @@ def test_sees_network_agrees_with_networks_q_for_every_role_and_network() -> Non
               *[m.person.user for m in conveners.select_related("person__user")[:6]],
               *[m.person.user for m in members.select_related("person__user")[:6]]]
     roles = set()
+    through_lineage = 0  # networks a convener sees only because theirs seeded them
     networks = list(Network.objects.all())
     for user in people:
         scope = scope_of(user)
         roles.add(scope.role)
         seen = set(Network.objects.filter(scope.networks_q()).values_list("id", flat=True))
         assert {n.id for n in networks if scope.sees_network(n)} == seen, scope.role
+        through_lineage += 0 if scope.is_admin else sum(
+            1 for n in networks if n.id in seen and n.chapter_id not in scope.organizer_chapters
+            and n.id not in scope.member_networks)
     assert {"admin", "organizer", "convener", "member"} <= roles
+    assert through_lineage > 0  # the path rule was exercised, not only chapters and members
