@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import itertools
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -27,7 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.base import ModelState
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from netweave.core import crypto
@@ -39,9 +42,12 @@ from netweave.networks.models import Membership, Network
 from netweave.people import contacts
 from netweave.people.models import ContactChannel, Person, Source, Visibility
 
-BATCH_ROWS = 5000
+# Rows per batch (one transaction each). 10,000 rather than 5,000: on SQLite each commit
+# rewrites every page of the contact-hash index the batch touched, which is most of it.
+BATCH_ROWS = 10_000
 SQLITE_CACHE_KB = 64 * 1024
 SAMPLE_SIZE = 200
+CHECK_SLICE = 50
 DEFAULT_HOURS = Person._meta.get_field("hours_per_week").default
 DEFAULT_VISIBILITY = int(Visibility.AMONG_FRIENDS)
 RECORDED = str(Source.RECORDED.value)
@@ -93,6 +99,7 @@ def build_rules(run: ImportRun) -> Rules:
         default_source=defaults.get("source") or "",
         width=len(headers),
         hashes=contacts.hasher(),
+        seal=contacts.sealer(),
     )
 
 
@@ -130,7 +137,8 @@ class _Target:
     new: bool
     first_row: int
     changed: set[str] = field(default_factory=set)
-    new_channels: list[tuple[str, str, str]] = field(default_factory=list)  # kind, value, hash
+    # kind, value as stored (encrypted), hash
+    new_channels: list[tuple[str, str, str]] = field(default_factory=list)
     new_networks: list[int] = field(default_factory=list)
     source_detail: str = ""
     key_hash: str = ""
@@ -177,6 +185,24 @@ NEW_PERSON: dict[str, Any] = {
 }
 
 
+Checked = tuple[list[Parsed], list[Outcome]]
+
+
+def check_rows(rules: Rules, chapter_id: int, rows: list[tuple[int, list[str]]]) -> Checked:
+    """Every row parsed and checked (imports/rows.py): the parsed ones, and an outcome for each
+    row rejected. No query: the run reads and checks the next batch with this in a second
+    thread while the current one is written."""
+    parsed: list[Parsed] = []
+    rejected: list[Outcome] = []
+    for number, cells in rows:
+        try:
+            parsed.append(parse(rules, chapter_id, number, cells))
+        except RowError as error:
+            rejected.append(Outcome(number, "reject", error.message, code=error.code,
+                                    cells=cells))
+    return parsed, rejected
+
+
 def _stand_in(pk: int) -> Person:
     """A Person with only its id, enough for people.contacts.NewChannel (which needs a Person
     to point the channel at) without building the whole instance."""
@@ -220,14 +246,15 @@ class Batch:
 
     def process(self, rows: list[tuple[int, list[str]]], *, keep_cells: bool = False
                 ) -> BatchResult:
-        outcomes: list[Outcome] = []
-        parsed: list[Parsed] = []
-        for number, cells in rows:
-            try:
-                parsed.append(parse(self.rules, self.run.chapter_id, number, cells))
-            except RowError as error:
-                outcomes.append(Outcome(number, "reject", error.message, code=error.code,
-                                        cells=cells))
+        return self.process_checked(check_rows(self.rules, self.run.chapter_id, rows),
+                                    keep_cells=keep_cells)
+
+    def process_checked(self, checked: Checked, *, keep_cells: bool = False,
+                        writing: Callable[[], None] | None = None) -> BatchResult:
+        """Decide and write rows already parsed and checked by `check_rows`. `writing` is
+        called when the decisions are made and the writes begin."""
+        parsed, rejected = checked
+        outcomes: list[Outcome] = list(rejected)
         targets = self._existing(parsed)
         by_key = self._existing_keys(parsed)
         existing = [*targets.values(), *by_key.values()]
@@ -238,6 +265,8 @@ class Batch:
         created: list[_Target] = []
         for row in parsed:
             outcomes.append(self._decide(row, by_hash, by_key, created))
+        if writing is not None:
+            writing()
         self._write(created, existing, outcomes)
         outcomes.sort(key=lambda o: o.row_number)
         counts: Counter[str] = Counter(o.outcome for o in outcomes)
@@ -258,7 +287,7 @@ class Batch:
         by id. A join would let the planner start from the chapter's people instead, which
         it does whenever its statistics are older than the import (PostgreSQL right after
         a large first run: every batch then walked the whole chapter). The chapter and
-        forgotten people are filtered here. Raw SQL: at 5,000 rows a batch, compiling the
+        forgotten people are filtered here. Raw SQL: at 10,000 rows a batch, compiling the
         ORM query and converting every value costs more than the query."""
         digests = list({h for row in parsed for _k, _v, _c, hashes in row.channels
                         for h in hashes})
@@ -417,7 +446,7 @@ class Batch:
         touched = list({id(t): t for t in existing}.values())
         # The values were normalised and hashed by rows.parse, with people.contacts' own
         # functions: they are not checked and hashed a second time.
-        contacts.channels_bulk_add_hashed(
+        contacts.channels_bulk_add_sealed(
             ((t.person.pk, k, v, d) for t in [*created, *touched] for k, v, d in t.new_channels),
             consented_at=self.now)
         keys = [ImportKey(chapter_id=self.run.chapter_id, key_hash=t.key_hash,
@@ -535,36 +564,88 @@ def _json(cells: list[str]) -> str:
 def execute(run: ImportRun, *, progress: Callable[[ImportRun], None] | None = None,
             batch_rows: int = BATCH_ROWS) -> ImportRun:
     """Import from the checkpoint to the end. Each batch commits on its own, with the
-    checkpoint; a cancel between batches stops the run."""
+    checkpoint; a cancel between batches stops the run.
+
+    Two threads: this one reads the file, decides and writes; a second one parses and checks
+    the next batch (check_rows, which makes no query) while this one writes the current
+    batch. SQLite and PostgreSQL's client work with Python's lock released, so the two
+    overlap; started earlier, while this thread still decides in Python, the second one
+    would only take turns with it."""
     from netweave.imports import storage
     from netweave.people.services import first_followup_due
 
     rules = build_rules(run)
     due = first_followup_due(run.chapter_id)
     actor_id = run.created_by_id
-    with _page_cache(), storage.open_text(run) as stream:
-        reader = records(stream)
-        next(reader, None)  # the header
-        number = 1  # the header is row 1, as a spreadsheet numbers it
-        for _skipped in range(run.processed_rows):
-            if next(reader, None) is None:
-                break
-            number += 1
-        pending: list[tuple[int, list[str]]] = []
-        for cells in reader:
-            number += 1
-            pending.append((number, cells))
-            if len(pending) >= batch_rows:
-                if not _commit(run, rules, pending, due, actor_id):
-                    return run
-                pending = []
-                if progress:
-                    progress(run)
-        if pending and not _commit(run, rules, pending, due, actor_id):
-            return run
-    if progress:
+    with _page_cache(), _collect_between_batches(), storage.open_text(run) as stream, \
+            _checker(rules, run.chapter_id) as check:
+        batches = _batches(stream, run.processed_rows, batch_rows)
+        pending = next(batches, None)
+        checking = check(pending) if pending is not None else None
+        while pending is not None and checking is not None:
+            following = next(batches, None)
+            started: list[Future[Checked]] = []
+
+            def start_next(following: Any = following, started: Any = started) -> None:
+                if following is not None and not started:
+                    started.append(check(following))
+
+            if not _commit(run, rules, pending, checking, due, actor_id, start_next):
+                return run
+            start_next()
+            gc.collect(1)
+            if progress:
+                progress(run)
+            pending, checking = following, next(iter(started), None)
+    if progress and run.processed_rows == 0:
         progress(run)
     return run
+
+
+def _batches(stream: Any, skip: int, size: int) -> Iterator[list[tuple[int, list[str]]]]:
+    """The file's rows after the header and the first `skip` (already imported), numbered
+    as a spreadsheet numbers them (the header is row 1), `size` at a time, but a tenth of
+    that first: nothing is written while the first batch is checked, so it is kept short."""
+    reader = records(stream)
+    next(reader, None)
+    numbered = enumerate(reader, start=2)
+    for _skipped in itertools.islice(numbered, skip):
+        pass
+    first = max(1, size // 10)
+    while batch := list(itertools.islice(numbered, first)):
+        yield batch
+        first = size
+
+
+@contextlib.contextmanager
+def _checker(rules: Rules, chapter_id: int
+             ) -> Iterator[Callable[[list[tuple[int, list[str]]]], Future[Checked]]]:
+    """A function that starts checking a batch's rows in the second thread (check_rows, with
+    blank rows left out) and returns its future. The thread speaks the run's language: the
+    reasons it writes are the report's."""
+    language = translation.get_language()
+
+    def check_in(pending: list[tuple[int, list[str]]]) -> Checked:
+        parsed: list[Parsed] = []
+        rejected: list[Outcome] = []
+        with translation.override(language):
+            rows = [(n, c) for n, c in pending if any(x.strip() for x in c)]
+            for start in range(0, len(rows), CHECK_SLICE):
+                some_parsed, some_rejected = check_rows(rules, chapter_id,
+                                                        rows[start:start + CHECK_SLICE])
+                parsed += some_parsed
+                rejected += some_rejected
+                # Hand Python's lock to the writing thread if it is waiting for it (it is,
+                # each time SQLite finishes a statement); otherwise it waits up to the
+                # interpreter's switch interval (5 ms) for every statement.
+                time.sleep(0)
+        return parsed, rejected
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
+        try:
+            yield lambda pending: pool.submit(check_in, pending)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextlib.contextmanager
@@ -586,13 +667,31 @@ def _page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+@contextlib.contextmanager
+def _collect_between_batches() -> Iterator[None]:
+    """No automatic garbage collection while the run lasts; the batch loop collects the young
+    generations after each batch instead. A batch makes some hundred thousand objects that
+    live until it ends: the automatic collector kept walking them (and, fifty times a run,
+    every object of the process), which was an eighth of an import's time. Cycles are
+    rare here and a batch's memory is bounded, so collecting between batches loses
+    nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class RunTakenOver(Exception):
     """Another process moved this run's checkpoint: the same file is being imported twice at
     once (two `netweave import` commands, or one beside the web's worker)."""
 
 
-def _commit(run: ImportRun, rules: Rules, pending: list[tuple[int, list[str]]], due: date,
-            actor_id: int | None) -> bool:
+def _commit(run: ImportRun, rules: Rules, pending: list[tuple[int, list[str]]],
+            checking: Future[Checked], due: date, actor_id: int | None,
+            writing: Callable[[], None]) -> bool:
     """One batch and its checkpoint in one transaction. False when the run was cancelled.
 
     The run's row is locked first and its checkpoint compared with where this process thinks
@@ -606,8 +705,8 @@ def _commit(run: ImportRun, rules: Rules, pending: list[tuple[int, list[str]]], 
             return False
         if checkpoint != run.processed_rows:
             raise RunTakenOver(run.public_id)
-        rows = [(n, c) for n, c in pending if any(x.strip() for x in c)]
-        result = Batch(run, rules, now=timezone.now(), due=due, actor_id=actor_id).process(rows)
+        result = Batch(run, rules, now=timezone.now(), due=due,
+                       actor_id=actor_id).process_checked(checking.result(), writing=writing)
         room = SAMPLE_SIZE - len(run.sample)
         if room > 0:
             run.sample = run.sample + [

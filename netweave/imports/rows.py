@@ -81,6 +81,8 @@ class Rules:
     width: int = 0
     # people.contacts.hasher(): lookup_hashes with the hash keys read once per run.
     hashes: Callable[[str, str], list[str]] = contacts.lookup_hashes
+    # people.contacts.sealer(): a contact value as it is stored (encrypted).
+    seal: Callable[[str], str] = field(default_factory=lambda: contacts.sealer())
 
 
 @dataclass
@@ -94,7 +96,9 @@ class Parsed:
     values: dict[str, Any]  # Person fields to fill
     networks: list[int]
     source_detail: str
-    # (kind, current-key hash, [all hashes under current and previous key]) per channel.
+    # (kind, value as stored (encrypted), current-key hash, [all hashes under current and
+    # previous key]) per channel. Encrypted here, in the thread that checks rows, rather than
+    # when the batch is written, in the thread that writes.
     channels: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
     key_hash: str = ""  # name(+place) key, for rows with no channel
 
@@ -197,7 +201,7 @@ def parse(rules: Rules, chapter_id: int, row_number: int, cells: list[str]) -> P
     for kind, items in ((EMAIL, emails), (PHONE, phones)):
         for value in items:
             hashes = rules.hashes(kind, value)
-            parsed.channels.append((kind, value, hashes[0], hashes))
+            parsed.channels.append((kind, rules.seal(value), hashes[0], hashes))
     if not parsed.channels:
         parsed.key_hash = name_key(chapter_id, name, values.get("place_id"))
     return parsed
