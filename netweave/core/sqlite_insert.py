@@ -9,6 +9,7 @@ another thread of the import (reading and checking the next rows) runs beside it
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -37,7 +38,7 @@ def insert_many(cursor: Any, table: str, columns: Sequence[str], rows: Sequence[
         # sqlite3's own execute, with `?` marks: Django's wrapper rewrites `%s` marks with a
         # regular expression over the whole statement, which for statements of ten thousand
         # parameters cost a sixth as much as SQLite's work on them.
-        sqlite3.Cursor.execute(cursor.cursor, sql, [value for row in chunk for value in row])
+        sqlite3.Cursor.execute(cursor.cursor, sql, list(itertools.chain.from_iterable(chunk)))
 
 
 def _parameter_limit(cursor: Any) -> int:

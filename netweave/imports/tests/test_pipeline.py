@@ -95,10 +95,10 @@ def test_a_failure_while_checking_stops_the_run_after_the_last_whole_batch(world
 def test_columns_no_row_fills_are_left_out_of_the_insert_and_stored_as_null(world):  # noqa: ANN001
     rows = [{"chapter_id": world.chapter.pk, "display_name": f"P{i}", "notes": "n" if i else ""}
             for i in range(3)]
-    fields, prepared = bulk._prepare(Person, rows, [None] * 3)
-    names = {f.attname for f in fields}
-    assert {"display_name", "notes", "public_id", "hours_per_week"} <= names
-    assert not names & {"place_id", "user_id", "followup_owner_id", "forgotten_at"}
+    [(columns, prepared)] = bulk._groups(Person, rows, None)
+    assert {"display_name", "notes", "public_id", "hours_per_week"} <= set(columns)
+    assert not set(columns) & {"place_id", "user_id", "followup_owner_id", "forgotten_at"}
+    assert {len(values) for values in prepared} == {len(columns)}
     ids = bulk.insert_rows(Person, rows)
     people = Person.objects.filter(pk__in=ids).order_by("id")
     assert [p.display_name for p in people] == ["P0", "P1", "P2"]
@@ -135,3 +135,19 @@ def test_multi_row_inserts_stay_under_the_parameter_limit_and_skip_conflicts(mon
         stored = cursor.fetchall()
     assert statements == [9, 9, 3, 6]
     assert stored == [*rows, (9, "new", "y")]
+
+
+@pytest.mark.django_db
+def test_rows_giving_different_columns_each_get_theirs_and_the_defaults_of_the_rest(world):  # noqa: ANN001
+    chapter = world.chapter.pk
+    rows = [{"chapter_id": chapter, "display_name": "A", "languages": ["es"]},
+            {"chapter_id": chapter, "display_name": "B", "notes": "quiet"},
+            {"display_name": "C", "chapter_id": chapter, "languages": ["fr", "en"]}]
+    ids = bulk.insert_rows(Person, rows)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    a, b, c = (people[i] for i in ids)
+    assert (a.display_name, a.languages, a.notes) == ("A", ["es"], "")
+    assert (b.display_name, b.languages, b.notes) == ("B", [], "quiet")
+    assert (c.display_name, c.languages) == ("C", ["fr", "en"])
+    assert a.hours_per_week == b.hours_per_week == Person._meta.get_field("hours_per_week").default
+    assert len({a.public_id, b.public_id, c.public_id}) == 3
