@@ -535,8 +535,10 @@ def _select_in(columns: str, table: str, key: str, keys: list[Any], where: str =
     then does not depend on the table's statistics, which an import makes stale: with a
     join or `key = ANY(array)` it scanned the whole table (or another index, testing every
     row against the array) once per batch, which made a second run of 100,000 rows take
-    over a minute and a half. SQLite: `IN (...)` queries of 900 keys (its limit on
-    parameters), answered by the key's index."""
+    over a minute and a half. SQLite: one query too, the keys as a JSON array
+    (`json_each`), each looked up in the key's index (one statement of 20,000 keys rather
+    than two dozen of 900, SQLite's old limit on parameters).
+    """
     if not keys:
         return
     also = f" AND {where}" if where else ""
@@ -549,12 +551,10 @@ def _select_in(columns: str, table: str, key: str, keys: list[Any], where: str =
                            [keys])
             yield from cursor.fetchall()
             return
-        for start in range(0, len(keys), 900):
-            chunk = keys[start:start + 900]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f'SELECT {columns} FROM "{table}" '  # noqa: S608  # nosec B608
-                           f'WHERE "{key}" IN ({marks}){also}', chunk)
-            yield from cursor.fetchall()
+        cursor.execute(f'SELECT {columns} FROM "{table}" '  # noqa: S608  # nosec B608
+                       f'WHERE "{key}" IN (SELECT value FROM json_each(%s)){also}',
+                       [json.dumps(keys)])
+        yield from cursor.fetchall()
 
 
 def _json(cells: list[str]) -> str:
