@@ -1,13 +1,14 @@
 """The import itself: stream the file, batch by batch, each batch one transaction.
 
-Per batch: parse and check every row (imports/rows.py), look up every email and phone of the
-batch by keyed hash in one query, decide per row (create, merge, unchanged, reject), then write
-in bulk: people, channels (people/contacts.py), memberships, ledger entries, audit rows for
-merged people, rejected rows, and the run's counters with its checkpoint `processed_rows`. A run
-killed at any point leaves whole batches behind it, and starts again after the last one.
+Per batch: parse and check every row (imports/rows.py; in a second thread, while the batch
+before is written), look up every email and phone of the batch by keyed hash in one query,
+decide per row (create, merge, unchanged, reject), then write in bulk: people, channels
+(people/contacts.py), memberships, ledger entries, audit rows for merged people, rejected rows,
+and the run's counters with its checkpoint `processed_rows`. A run killed at any point leaves
+whole batches behind it, and starts again after the last one.
 
 Speed (benchmarks/import_people.py): no per-row query and no per-row save. People and ledger
-entries go in through imports/bulk.py (executemany on SQLite, COPY on PostgreSQL).
+entries go in through imports/bulk.py (multi-row INSERTs on SQLite, COPY on PostgreSQL).
 """
 
 from __future__ import annotations
