@@ -121,15 +121,18 @@ def _groups(model: type[models.Model], rows: Sequence[dict[str, Any]], ids: list
     groups = []
     for keys, indexes in members.items():
         given = [k for k in keys if k in fields and k != "public_id"]
-        rest = [f for name, f in fields.items()
-                if name not in given and name != "public_id" and _default(f) is not None]
-        rest_values = [_stored(f, _default(f)) for f in rest]
+        # The columns the group does not give that have a default, each default read once
+        # (a callable one, such as a timestamp, gives one value for the whole group).
+        rest = [(f, default) for name, f in fields.items()
+                if name not in given and name != "public_id"
+                and (default := _default(f)) is not None]
+        rest_values = [_stored(f, default) for f, default in rest]
         converting = [(j, conv) for j, name in enumerate(given)
                       if (conv := _converter(fields[name])) is not None]
         columns = [*(["id"] if ids is not None else []),
                    *(["public_id"] if has_public_id else []),
                    *(str(fields[name].column) for name in given),
-                   *(str(f.column) for f in rest)]
+                   *(str(f.column) for f, _default_value in rest)]
         prepared = []
         for i in indexes:
             row = rows[i]
@@ -151,8 +154,9 @@ def _default(field: models.Field) -> Any:
 
 
 def _stored(field: models.Field, value: Any) -> Any:
+    """A (non-None) default as the column stores it."""
     conv = _converter(field)
-    return conv(value) if conv is not None and value is not None else value
+    return conv(value) if conv is not None else value
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int]:

@@ -603,8 +603,8 @@ def execute(run: ImportRun, *, progress: Callable[[ImportRun], None] | None = No
             if progress:
                 progress(run)
             pending, checking = following, next(iter(started), None)
-    if progress and run.processed_rows == 0:
-        progress(run)
+        if progress and batches_done == 0:  # nothing (left) to import: say so all the same
+            progress(run)
     return run
 
 

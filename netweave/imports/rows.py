@@ -82,7 +82,7 @@ class Rules:
     # people.contacts.hasher(): lookup_hashes with the hash keys read once per run.
     hashes: Callable[[str, str], list[str]] = contacts.lookup_hashes
     # people.contacts.sealer(): a contact value as it is stored (encrypted).
-    seal: Callable[[str], str] = field(default_factory=lambda: contacts.sealer())
+    seal: Callable[[str], str] = field(default_factory=contacts.sealer)
 
 
 @dataclass

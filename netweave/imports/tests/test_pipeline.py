@@ -151,3 +151,20 @@ def test_rows_giving_different_columns_each_get_theirs_and_the_defaults_of_the_r
     assert (c.display_name, c.languages) == ("C", ["fr", "en"])
     assert a.hours_per_week == b.hours_per_week == Person._meta.get_field("hours_per_week").default
     assert len({a.public_id, b.public_id, c.public_id}) == 3
+
+
+@pytest.mark.django_db
+def test_progress_is_told_after_every_batch_and_once_when_nothing_is_left(world):  # noqa: ANN001
+    from netweave.imports import services
+
+    run = services.import_upload(actor=world.alice, chapter=world.chapter,
+                                 filename="people.csv", data=FILE)
+    services.import_start(actor=world.alice, run=run)
+    seen: list[int] = []
+    run = services.import_execute(run_id=run.id, batch_rows=2,
+                                  progress=lambda r: seen.append(r.processed_rows))
+    assert seen == [1, 3, 5, 7]  # batches of 1, 2, 2 and 2 rows
+    # Run again from its checkpoint (the end): no batch, one word all the same.
+    seen.clear()
+    engine.execute(run, progress=lambda r: seen.append(r.processed_rows), batch_rows=2)
+    assert seen == [7]
